@@ -1,0 +1,3 @@
+module github.com/passcrow/passcrow-desktop
+
+go 1.26.8
