@@ -1,0 +1,102 @@
+package platform
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// autostartFile is the XDG autostart entry, honouring XDG_CONFIG_HOME.
+func autostartFile() (string, error) {
+	cfg, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("autostart: %w", err)
+	}
+	return filepath.Join(cfg, "autostart", autostartName+".desktop"), nil
+}
+
+// EnableAutostart writes an XDG autostart entry that runs exe with args
+// when the user logs in.
+func EnableAutostart(exe string, args ...string) error {
+	if err := checkCommand(exe, args); err != nil {
+		return err
+	}
+	p, err := autostartFile()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("autostart: %w", err)
+	}
+	entry := "[Desktop Entry]\n" +
+		"Type=Application\n" +
+		"Name=Passcrow reminder\n" +
+		"Comment=Reminds you once a year to check your Recovery Packs\n" +
+		"Exec=" + desktopExec(append([]string{exe}, args...)) + "\n" +
+		"Terminal=false\n" +
+		"NoDisplay=true\n" +
+		"X-GNOME-Autostart-enabled=true\n"
+	if err := writeFileAtomic(p, []byte(entry)); err != nil {
+		return fmt.Errorf("autostart: %w", err)
+	}
+	return nil
+}
+
+// DisableAutostart removes the autostart entry; a missing one is fine.
+func DisableAutostart() error {
+	p, err := autostartFile()
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("autostart: %w", err)
+	}
+	return nil
+}
+
+// AutostartEnabled reports whether the autostart entry exists.
+func AutostartEnabled() (bool, error) {
+	p, err := autostartFile()
+	if err != nil {
+		return false, err
+	}
+	_, err = os.Stat(p)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	default:
+		return false, fmt.Errorf("autostart: %w", err)
+	}
+}
+
+// desktopExec spells a command line as the Desktop Entry Specification's
+// Exec key wants it: arguments with reserved characters in double quotes
+// with ", `, $ and \ backslash-escaped, '%' doubled, and then the string
+// escape applied on top, so a literal backslash ends up as four.
+func desktopExec(argv []string) string {
+	const reserved = " \t\n\"'\\><~|&;$*?#()`"
+	quoted := make([]string, len(argv))
+	for i, a := range argv {
+		a = strings.ReplaceAll(a, "%", "%%")
+		if a != "" && !strings.ContainsAny(a, reserved) {
+			quoted[i] = a
+			continue
+		}
+		var b strings.Builder
+		b.WriteByte('"')
+		for _, r := range a {
+			if strings.ContainsRune("\"`$\\", r) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+		b.WriteByte('"')
+		quoted[i] = b.String()
+	}
+	return strings.ReplaceAll(strings.Join(quoted, " "), `\`, `\\`)
+}

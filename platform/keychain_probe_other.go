@@ -1,0 +1,17 @@
+//go:build windows || darwin
+
+package platform
+
+import (
+	"context"
+	"time"
+)
+
+// probeKeychain asks the keychain for an entry that does not exist; the
+// Windows Credential Manager and the macOS keychain are always there, but
+// a locked or broken one must not hang the app.
+func probeKeychain(service string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	return probeRoundTrip(ctx, service, timeout)
+}
