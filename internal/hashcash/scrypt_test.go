@@ -69,3 +69,13 @@ func BenchmarkScrypt(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkDigest(b *testing.B) {
+	b.ReportAllocs()
+	data := []byte("pcpeer hashcash vector")
+	var c uint64
+	for b.Loop() {
+		c++
+		Digest(data, c, 1700000000)
+	}
+}
