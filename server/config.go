@@ -1,0 +1,103 @@
+package server
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/passcrow/passcrow-desktop/server/verify"
+)
+
+// Defaults match the reference server's stock policy, so a default server
+// publishes the same numbers (../shared/vectors/roundtrip-2of3/01-protect-policy.resp.json).
+const (
+	DefaultMaxExpiration   = 366 * 24 * time.Hour
+	DefaultMaxCodeTimeout  = 24 * time.Hour
+	DefaultMaxRequestBytes = 4096
+	DefaultSweepInterval   = time.Minute
+)
+
+// Config says how a Server behaves. The zero value of every field but
+// Verifiers has a sensible default.
+type Config struct {
+	// DataDir holds passcrow.db (created on first run). "" keeps
+	// everything in memory, lost on Close. Ignored when Store is set.
+	DataDir string
+	// Store overrides DataDir with storage of the caller's choosing.
+	Store Store
+
+	// Verifiers delivers codes, one per identity kind ("email", ...).
+	// Only these kinds are accepted for escrow.
+	Verifiers map[string]verify.Verifier
+
+	CountryCode string // published in the policy, e.g. "IS"
+	AboutURL    string // published in the policy and passed to verifiers
+
+	MaxExpiration   time.Duration // longest escrow; default 366 days
+	MaxCodeTimeout  time.Duration // longest life of a verification code; default 24 h
+	MaxRequestBytes int64         // largest request body; default 4096
+
+	// RateLimit is the number of requests per second one client IP may
+	// make, with bursts of RateBurst (default 5). 0 turns limiting off,
+	// the default, so benchmarks measure the server. It trusts the TCP
+	// peer address: behind a reverse proxy, limit there instead.
+	RateLimit float64
+	RateBurst int
+
+	// SweepInterval is how often expired data is removed; default 1 min.
+	// A negative value turns the background sweeper off (reads still
+	// ignore expired data).
+	SweepInterval time.Duration
+
+	Now    func() time.Time // default time.Now
+	Rand   io.Reader        // default crypto/rand.Reader; codes and ids come from it
+	Logger *slog.Logger     // default slog.Default()
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.MaxExpiration == 0 {
+		c.MaxExpiration = DefaultMaxExpiration
+	}
+	if c.MaxCodeTimeout == 0 {
+		c.MaxCodeTimeout = DefaultMaxCodeTimeout
+	}
+	if c.MaxRequestBytes == 0 {
+		c.MaxRequestBytes = DefaultMaxRequestBytes
+	}
+	if c.SweepInterval == 0 {
+		c.SweepInterval = DefaultSweepInterval
+	}
+	if c.RateLimit > 0 && c.RateBurst <= 0 {
+		c.RateBurst = 5
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Rand == nil {
+		c.Rand = rand.Reader
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	switch {
+	case c.MaxExpiration < time.Second:
+		return c, fmt.Errorf("server: max expiration %v is under a second", c.MaxExpiration)
+	case c.MaxCodeTimeout < time.Second:
+		return c, fmt.Errorf("server: max code timeout %v is under a second", c.MaxCodeTimeout)
+	case c.MaxRequestBytes < 256:
+		return c, fmt.Errorf("server: max request bytes %d is too small for any request", c.MaxRequestBytes)
+	case c.RateLimit < 0:
+		return c, fmt.Errorf("server: negative rate limit %v", c.RateLimit)
+	case len(c.Verifiers) == 0:
+		return c, errors.New("server: no verifiers, so no kind of identity could be escrowed")
+	}
+	for kind, v := range c.Verifiers {
+		if kind == "" || v == nil {
+			return c, fmt.Errorf("server: verifier for kind %q is missing", kind)
+		}
+	}
+	return c, nil
+}

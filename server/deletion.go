@@ -1,0 +1,53 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/passcrow/passcrow-desktop/internal/wire"
+)
+
+func (s *Server) serveDeletion(w http.ResponseWriter, r *http.Request) {
+	var req wire.DeletionRequest
+	if !s.decodeBody(w, r, &req, func(err error) any {
+		return wire.DeletionResponse{Version: wire.Version, Error: wireError(err)}
+	}) {
+		return
+	}
+	resp, err := s.processDeletion(r.Context(), &req)
+	if err != nil {
+		s.logRefusal(r, wire.MethodDeletion, err)
+		resp = wire.DeletionResponse{Error: wireError(err)}
+	}
+	resp.Version = wire.Version
+	s.writeJSON(w, http.StatusOK, resp)
+}
+
+// processDeletion removes an escrow. Deleting what is not there succeeds,
+// as with the reference. The reference asks no proof of ownership; a
+// request carrying our escrow-data-key extension must hold the right key.
+func (s *Server) processDeletion(ctx context.Context, req *wire.DeletionRequest) (wire.DeletionResponse, error) {
+	if req.Version != wire.Version {
+		return wire.DeletionResponse{}, fmt.Errorf("%w: %q", ErrVersion, req.Version)
+	}
+	now := s.cfg.Now()
+	var e Escrow
+	var err error
+	if req.EscrowDataKey != "" {
+		e, _, err = s.openEscrow(ctx, req.EscrowDataID, req.EscrowDataKey, now)
+	} else {
+		e, err = s.lookup(ctx, req.EscrowDataID, now)
+	}
+	if errors.Is(err, ErrNoEscrow) {
+		return wire.DeletionResponse{}, nil
+	} else if err != nil {
+		return wire.DeletionResponse{}, err
+	}
+	if err := s.store.DeleteEscrow(ctx, e.ID); err != nil {
+		return wire.DeletionResponse{}, err
+	}
+	s.log.Info("escrow deleted", "kind", e.Kind, "proven", req.EscrowDataKey != "")
+	return wire.DeletionResponse{}, nil
+}

@@ -1,0 +1,72 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/passcrow/passcrow-desktop/internal/wire"
+)
+
+// maxFailures wrong guesses void a code: with a million codes, guessing
+// is hopeless even across many codes in a row.
+const maxFailures = 5
+
+func (s *Server) serveRecovery(w http.ResponseWriter, r *http.Request) {
+	var req wire.RecoveryRequest
+	if !s.decodeBody(w, r, &req, func(err error) any {
+		return wire.RecoveryResponse{Version: wire.Version, Error: wireError(err)}
+	}) {
+		return
+	}
+	resp, err := s.processRecovery(r.Context(), &req)
+	if err != nil {
+		s.logRefusal(r, wire.MethodRecovery, err)
+		resp = wire.RecoveryResponse{Error: wireError(err)}
+	}
+	resp.Version = wire.Version
+	s.writeJSON(w, http.StatusOK, resp)
+}
+
+// processRecovery trades a valid code and the escrow key for the escrowed
+// secret. The key is checked first, so only its holder can use up a code's
+// guesses; the code is then void after maxFailures wrong guesses or one
+// success.
+func (s *Server) processRecovery(ctx context.Context, req *wire.RecoveryRequest) (wire.RecoveryResponse, error) {
+	if req.Version != wire.Version {
+		return wire.RecoveryResponse{}, fmt.Errorf("%w: %q", ErrVersion, req.Version)
+	}
+	now := s.cfg.Now()
+	e, data, err := s.openEscrow(ctx, req.EscrowDataID, req.EscrowDataKey, now)
+	if err != nil {
+		return wire.RecoveryResponse{}, err
+	}
+	guess := []byte(strings.ToUpper(strings.TrimSpace(req.Verification)))
+	var verdict error
+	err = s.store.UpdateCode(ctx, e.ID, now, func(c *Code) bool {
+		if subtle.ConstantTimeCompare([]byte(strings.ToUpper(c.Code)), guess) == 1 {
+			verdict = nil
+			return false
+		}
+		c.Failures++
+		verdict = ErrIncorrectCode
+		if c.Failures >= maxFailures {
+			verdict = fmt.Errorf("%w; code void after %d wrong guesses", ErrIncorrectCode, c.Failures)
+			return false
+		}
+		return true
+	})
+	if errors.Is(err, ErrNotFound) {
+		return wire.RecoveryResponse{}, ErrNoCode
+	} else if err != nil {
+		return wire.RecoveryResponse{}, err
+	}
+	if verdict != nil {
+		return wire.RecoveryResponse{}, verdict
+	}
+	s.log.Info("escrow recovered", "kind", e.Kind)
+	return wire.RecoveryResponse{EscrowSecret: data.Secret}, nil
+}

@@ -1,0 +1,262 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/passcrow/passcrow-desktop/internal/wire"
+)
+
+// Server answers Passcrow 1.0 requests. It is an http.Handler; Close stops
+// its sweeper and closes its store.
+type Server struct {
+	cfg        Config
+	store      Store
+	ownsDB     bool // close store on Close
+	schemes    []wire.PaymentScheme
+	policyJSON []byte
+	mux        *http.ServeMux
+	limiter    *rateLimiter
+	log        *slog.Logger
+
+	stopSweep chan struct{}
+	swept     sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New makes a Server from cfg. With cfg.DataDir set and no cfg.Store it
+// opens (or creates) DataDir/passcrow.db.
+func New(cfg Config) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, stopSweep: make(chan struct{})}
+	if s.store == nil {
+		if cfg.DataDir == "" {
+			s.store = NewMemoryStore()
+		} else if s.store, err = OpenBoltStore(cfg.DataDir); err != nil {
+			return nil, err
+		}
+		s.ownsDB = true
+	}
+	s.schemes = paymentSchemes(cfg.MaxExpiration)
+	if s.policyJSON, err = wire.Marshal(s.policy()); err != nil {
+		return nil, fmt.Errorf("server: encoding policy: %w", err)
+	}
+	if cfg.RateLimit > 0 {
+		s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
+	}
+	s.routes()
+	if cfg.SweepInterval > 0 {
+		s.swept.Add(1)
+		go s.sweeper(cfg.SweepInterval)
+	}
+	return s, nil
+}
+
+// Close stops the sweeper and, if New opened the store, closes it.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.stopSweep)
+		s.swept.Wait()
+		if s.ownsDB {
+			s.closeErr = s.store.Close()
+		}
+	})
+	return s.closeErr
+}
+
+func (s *Server) sweeper(every time.Duration) {
+	defer s.swept.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopSweep:
+			return
+		case <-t.C:
+			s.sweep(context.Background())
+		}
+	}
+}
+
+// sweep removes expired data once; the sweeper calls it, tests may too.
+func (s *Server) sweep(ctx context.Context) {
+	now := s.cfg.Now()
+	n, err := s.store.Sweep(ctx, now)
+	if err != nil {
+		s.log.Error("sweeping expired data", "err", err)
+	} else if n > 0 {
+		s.log.Debug("swept expired data", "entries", n)
+	}
+	if s.limiter != nil {
+		s.limiter.prune(now)
+	}
+}
+
+// The RPCs: each name and its alias from the reference's documentation.
+var rpcNames = map[string]string{
+	wire.MethodEscrow:       wire.MethodEscrow,
+	wire.MethodVerification: wire.MethodVerification,
+	wire.MethodRecovery:     wire.MethodRecovery,
+	wire.MethodDeletion:     wire.MethodDeletion,
+	"protect":               wire.MethodEscrow,
+	"verify":                wire.MethodVerification,
+	"recover":               wire.MethodRecovery,
+	"delete":                wire.MethodDeletion,
+}
+
+func (s *Server) routes() {
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("GET /passcrow/policy", s.servePolicy)
+	s.mux.HandleFunc("POST /passcrow/policy", s.servePolicy)
+	for path, method := range rpcNames {
+		var h http.HandlerFunc
+		switch method {
+		case wire.MethodEscrow:
+			h = s.serveEscrow
+		case wire.MethodVerification:
+			h = s.serveVerification
+		case wire.MethodRecovery:
+			h = s.serveRecovery
+		case wire.MethodDeletion:
+			h = s.serveDeletion
+		}
+		s.mux.HandleFunc("POST /passcrow/"+path, h)
+	}
+	s.mux.HandleFunc("/passcrow/{method}", s.serveOther)
+	s.mux.HandleFunc("GET /{$}", s.serveRoot)
+	s.mux.HandleFunc("/", s.serveNotFound)
+}
+
+// ServeHTTP applies the rate limit and hands the request to the mux.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.limiter != nil && !s.limiter.allow(clientIP(r), s.cfg.Now()) {
+		w.Header().Set("Retry-After", "1")
+		s.writeJSON(w, http.StatusTooManyRequests, wire.ErrorResponse{Error: wire.ErrRateLimited})
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) serveRoot(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.AboutURL != "" {
+		http.Redirect(w, r, s.cfg.AboutURL, http.StatusFound)
+		return
+	}
+	s.serveNotFound(w, r)
+}
+
+func (s *Server) serveNotFound(w http.ResponseWriter, _ *http.Request) {
+	s.writeJSON(w, http.StatusNotFound, wire.ErrorResponse{Error: errStrNotFound})
+}
+
+// serveOther answers /passcrow/<x> that no route took: an RPC with the
+// wrong HTTP method, or an unknown RPC (as the reference: "Unsupported: x").
+func (s *Server) serveOther(w http.ResponseWriter, r *http.Request) {
+	method := r.PathValue("method")
+	if _, ok := rpcNames[method]; ok || method == wire.MethodPolicy {
+		allow := "POST"
+		if method == wire.MethodPolicy {
+			allow = "GET, POST"
+		}
+		w.Header().Set("Allow", allow)
+		s.writeJSON(w, http.StatusMethodNotAllowed, wire.ErrorResponse{Error: errStrMethod})
+		return
+	}
+	s.writeJSON(w, http.StatusOK, wire.ErrorResponse{Error: wire.ErrUnsupportedP + method})
+}
+
+func (s *Server) servePolicy(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost {
+		body, err := s.readBody(w, r)
+		if err == nil && len(body) > 0 {
+			var anything map[string]any
+			err = wire.Unmarshal(body, &anything)
+		}
+		if err != nil {
+			s.writeBodyError(w, err)
+			return
+		}
+	}
+	s.writeRaw(w, http.StatusOK, s.policyJSON)
+}
+
+// readBody reads the request body, refusing more than MaxRequestBytes
+// before reading it whole.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	max := s.cfg.MaxRequestBytes
+	if r.ContentLength > max {
+		return nil, ErrRequestTooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, ErrRequestTooLarge
+		}
+		return nil, fmt.Errorf("%w: reading body: %w", ErrBadRequest, err)
+	}
+	return body, nil
+}
+
+// writeBodyError answers a request whose body could not be read at all,
+// with the reference's bare {"error": ...}.
+func (s *Server) writeBodyError(w http.ResponseWriter, err error) {
+	s.writeJSON(w, http.StatusOK, wire.ErrorResponse{Error: wireError(err)})
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := wire.Marshal(v)
+	if err != nil {
+		s.log.Error("encoding response", "err", err)
+		status = http.StatusInternalServerError
+		b = []byte(`{"error": "Internal Error"}`)
+	}
+	s.writeRaw(w, status, b)
+}
+
+func (s *Server) writeRaw(w http.ResponseWriter, status int, b []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// decodeBody reads and parses an RPC body into v. On failure it has
+// answered already: a body too large for reading gets the reference's bare
+// error, a body that does not parse gets errResp(err), the method's
+// response type.
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any, errResp func(error) any) bool {
+	body, err := s.readBody(w, r)
+	if err != nil {
+		s.logRefusal(r, "", err)
+		s.writeBodyError(w, err)
+		return false
+	}
+	if err := decodeJSON(body, v); err != nil {
+		s.logRefusal(r, "", err)
+		s.writeJSON(w, http.StatusOK, errResp(err))
+		return false
+	}
+	return true
+}
+
+// logRefusal logs a failed request. Error texts never hold codes, keys or
+// escrow data, and addresses only as hints, so they may be logged.
+func (s *Server) logRefusal(r *http.Request, rpc string, err error) {
+	level := slog.LevelInfo
+	if !expected(err) {
+		level = slog.LevelError
+	}
+	s.log.Log(r.Context(), level, "request refused", "path", r.URL.Path, "rpc", rpc, "err", err)
+}
