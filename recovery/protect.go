@@ -1,0 +1,169 @@
+package recovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// A ProtectRequest is what Protect needs.
+type ProtectRequest struct {
+	Name        string
+	Description string // shown to the user when a code is sent
+	Secret      []byte
+	Policy      Policy
+	Locations   []Location
+	// Expires is when the fragments may be forgotten; Renew before then.
+	Expires time.Time
+	// Keepers delete what was placed when a later placement fails. A
+	// Location that is itself the Keeper of its kind needs no entry.
+	Keepers Keepers
+	// Progress, when set, hears about each placement; it may be called
+	// from other goroutines.
+	Progress func(Progress)
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// cleanupTimeout bounds deleting placed fragments after a failure, which
+// must happen even when ctx was cancelled.
+const cleanupTimeout = 2 * time.Minute
+
+// Protect seals req.Secret under a new Recovery Key, splits the key as the
+// policy says and places one fragment at each location, in order. If any
+// placement fails, the fragments already placed are deleted before the
+// error is returned, so nothing is left behind that the user cannot see.
+func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
+	now := time.Now
+	if req.Now != nil {
+		now = req.Now
+	}
+	if len(req.Secret) == 0 {
+		return nil, ErrEmptySecret
+	}
+	m := len(req.Locations)
+	if m == 0 {
+		return nil, ErrNoLocations
+	}
+	if m > MaxLocations {
+		return nil, fmt.Errorf("recovery: %d locations, at most %d (one code letter each)", m, MaxLocations)
+	}
+	seen := map[string]bool{}
+	for _, l := range req.Locations {
+		id := l.Kind() + "\x00" + l.Describe()
+		if seen[id] {
+			return nil, fmt.Errorf("recovery: %q is chosen twice", l.Describe())
+		}
+		seen[id] = true
+	}
+	pl, err := planFor(req.Policy, m)
+	if err != nil {
+		return nil, err
+	}
+	created := now()
+	if !req.Expires.After(created) {
+		return nil, fmt.Errorf("recovery: the expiry %s is not in the future", req.Expires.Format(time.DateOnly))
+	}
+
+	key, err := newKey()
+	if err != nil {
+		return nil, err
+	}
+	defer clear(key)
+	sealed, err := sealSecret(key, req.Secret)
+	if err != nil {
+		return nil, err
+	}
+	frags, err := splitKey(key, pl.threshold, pl.total)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, f := range frags[:m] {
+			clear(f)
+		}
+	}()
+
+	p := &Pack{
+		Name:        req.Name,
+		Description: req.Description,
+		Created:     created,
+		Policy:      req.Policy,
+		Scheme:      SchemeGF256,
+		Threshold:   pl.threshold,
+		Secret:      sealed,
+		Fragments:   frags[m:],
+	}
+	report := func(where, stage string, fraction float64) {
+		if req.Progress != nil {
+			req.Progress(Progress{Location: where, Stage: stage, Fraction: fraction})
+		}
+	}
+	for i, l := range req.Locations {
+		prefix, _ := Prefix(i) // m <= MaxLocations
+		report(l.Describe(), "placing", float64(i)/float64(m))
+		r, err := l.Place(ctx, frags[i], PlaceOptions{
+			Description: req.Description,
+			Expires:     req.Expires,
+			Prefix:      prefix,
+			Progress:    req.Progress,
+		})
+		if err == nil {
+			err = checkPlaced(l, prefix, &r)
+			if err != nil {
+				p.Records = append(p.Records, r) // placed, so it must be deleted
+			}
+		}
+		if err != nil {
+			err = fmt.Errorf("recovery: placing a fragment at %s: %w", l.Describe(), err)
+			return nil, errors.Join(err, rollback(ctx, req, p.Records))
+		}
+		p.Records = append(p.Records, r)
+		report(l.Describe(), "placed", float64(i+1)/float64(m))
+	}
+	if len(p.Fragments) > 0 {
+		report(PackLocation, "placed", 1)
+	}
+	if err := p.validate(); err != nil {
+		return nil, errors.Join(err, rollback(ctx, req, p.Records))
+	}
+	return p, nil
+}
+
+// checkPlaced makes sure a location's record fits in a pack.
+func checkPlaced(l Location, prefix string, r *Record) error {
+	if r.Prefix == "" {
+		r.Prefix = prefix
+	}
+	if r.Kind != l.Kind() || r.Prefix != prefix {
+		return fmt.Errorf("the location returned a record of kind %q, prefix %q; want %q, %q", r.Kind, r.Prefix, l.Kind(), prefix)
+	}
+	if err := validateRecord("record", *r, true); err != nil {
+		return err
+	}
+	return nil
+}
+
+// rollback deletes placed fragments after a failure, on a context that
+// outlives a cancelled ctx. Whatever it cannot delete is named.
+func rollback(ctx context.Context, req ProtectRequest, placed []Record) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	var errs []error
+	for i, r := range placed {
+		k, err := req.Keepers.keeper(r.Kind)
+		if err != nil {
+			if lk, ok := req.Locations[i].(Keeper); ok && lk.Kind() == r.Kind {
+				k, err = lk, nil
+			}
+		}
+		if err == nil {
+			err = k.Delete(ctx, r)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("recovery: the fragment placed at %s could not be deleted: %w", req.Locations[i].Describe(), err))
+		}
+	}
+	return errors.Join(errs...)
+}
