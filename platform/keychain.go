@@ -284,7 +284,7 @@ func (s *KeychainStore) putValue(key string, v []byte) error {
 func (s *KeychainStore) writeChunks(key, gen string, v []byte) (int, error) {
 	n := 0
 	for c := range slices.Chunk(v, chunkLen) {
-		if err := keyring.Set(s.service, chunkUser(key, gen, n), base64.StdEncoding.EncodeToString(c)); err != nil {
+		if err := keyring.Set(s.service, chunkUser(key, gen, n), b64(c)); err != nil {
 			return 0, fmt.Errorf("keychain: writing %q: %w", key, err)
 		}
 		n++
@@ -375,3 +375,5 @@ func newGen() (string, error) {
 	}
 	return hex.EncodeToString(b[:]), nil
 }
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -30,7 +30,10 @@ fi
 
 # Inside the private session. The password only unlocks this throwaway
 # keyring; it goes through a pipe, never a file.
-printf %s with-keyring | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null &
+# Its chatter ("asked to register item ... already registered" on every
+# replace) goes to a log that is shown only if it fails to start.
+log="$XDG_RUNTIME_DIR/gnome-keyring.log"
+printf %s with-keyring | gnome-keyring-daemon --foreground --unlock --components=secrets >"$log" 2>&1 &
 daemon=$!
 
 stop_daemon() {
@@ -48,11 +51,13 @@ has_secrets() {
 deadline=$(($(date +%s) + 10))
 until has_secrets; do
 	if ! kill -0 "$daemon" 2>/dev/null; then
-		echo "with-keyring.sh: gnome-keyring-daemon exited before it was ready" >&2
+		echo "with-keyring.sh: gnome-keyring-daemon exited before it was ready:" >&2
+		cat "$log" >&2
 		exit 1
 	fi
 	if [ "$(date +%s)" -ge "$deadline" ]; then
-		echo "with-keyring.sh: gnome-keyring-daemon not on the bus after 10s" >&2
+		echo "with-keyring.sh: gnome-keyring-daemon not on the bus after 10s:" >&2
+		cat "$log" >&2
 		exit 1
 	fi
 	sleep 0.05
