@@ -218,11 +218,26 @@ func (s *KeychainStore) writeHead(key string, h head) error {
 	return nil
 }
 
+// getValue reads a value. Another process (the CLI beside the app) may
+// replace it meanwhile and delete the chunks being read; then the head has
+// moved on and reading again gives the new value.
 func (s *KeychainStore) getValue(key string) ([]byte, error) {
-	h, err := s.readHead(key)
-	if err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		h, err := s.readHead(key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := s.readChunks(key, h)
+		if err == nil || attempt == 2 || !errors.Is(err, ErrCorrupt) {
+			return v, err
+		}
+		if now, herr := s.readHead(key); herr != nil || now.Gen == h.Gen {
+			return nil, err
+		}
 	}
+}
+
+func (s *KeychainStore) readChunks(key string, h head) ([]byte, error) {
 	if h.Gen == "" {
 		return nil, fmt.Errorf("%q: %w", key, ErrNotFound)
 	}
