@@ -180,7 +180,7 @@ func (s *Server) servePolicy(w http.ResponseWriter, r *http.Request) {
 		body, err := s.readBody(w, r)
 		if err == nil && len(body) > 0 {
 			var anything map[string]any
-			err = wire.Unmarshal(body, &anything)
+			err = decodeJSON(body, &anything)
 		}
 		if err != nil {
 			s.writeBodyError(w, err)
