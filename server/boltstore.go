@@ -59,7 +59,13 @@ func OpenBoltStore(dir string) (*BoltStore, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("server: creating data dir: %w", err)
 	}
-	db, err := bolt.Open(filepath.Join(dir, DBName), 0o600, &bolt.Options{Timeout: time.Second})
+	db, err := bolt.Open(filepath.Join(dir, DBName), 0o600, &bolt.Options{
+		Timeout: time.Second,
+		// The free list is rebuilt on open instead of written with every
+		// commit: fewer pages per fsync, and still crash-safe.
+		NoFreelistSync: true,
+		FreelistType:   bolt.FreelistMapType,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("server: opening database: %w", err)
 	}

@@ -48,6 +48,6 @@ func (s *Server) processDeletion(ctx context.Context, req *wire.DeletionRequest)
 	if err := s.store.DeleteEscrow(ctx, e.ID); err != nil {
 		return wire.DeletionResponse{}, err
 	}
-	s.log.Info("escrow deleted", "kind", e.Kind, "proven", req.EscrowDataKey != "")
+	s.log.Debug("escrow deleted", "kind", e.Kind, "proven", req.EscrowDataKey != "")
 	return wire.DeletionResponse{}, nil
 }

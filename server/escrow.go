@@ -98,7 +98,7 @@ func (s *Server) processEscrow(ctx context.Context, req *wire.EscrowRequest) (wi
 	} else if err != nil {
 		return wire.EscrowResponse{}, err
 	}
-	s.log.Info("escrow stored", "kind", e.Kind, "scheme", pay.scheme, "expiration", e.Expiration)
+	s.log.Debug("escrow stored", "kind", e.Kind, "scheme", pay.scheme, "expiration", e.Expiration)
 	resp := wire.EscrowResponse{Expiration: e.Expiration, EscrowDataID: fullID(e)}
 	if p.PreferID != "" {
 		resp.EscrowDataID = p.PreferID // the reference answers with the bare prefer-id

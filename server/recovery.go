@@ -67,6 +67,6 @@ func (s *Server) processRecovery(ctx context.Context, req *wire.RecoveryRequest)
 	if verdict != nil {
 		return wire.RecoveryResponse{}, verdict
 	}
-	s.log.Info("escrow recovered", "kind", e.Kind)
+	s.log.Debug("escrow recovered", "kind", e.Kind)
 	return wire.RecoveryResponse{EscrowSecret: data.Secret}, nil
 }

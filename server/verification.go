@@ -92,7 +92,7 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 	if err := s.store.PutCode(ctx, e.ID, Code{Code: code, Expiration: exp}); err != nil {
 		return wire.VerificationResponse{}, err
 	}
-	s.log.Info("verification code sent", "kind", kind, "hint", hint)
+	s.log.Debug("verification code sent", "kind", kind, "hint", hint)
 	return wire.VerificationResponse{EscrowDataID: req.EscrowDataID, Expiration: exp, Hint: hint}, nil
 }
 
