@@ -1,0 +1,134 @@
+// Package cli is the passcrow command line: a thin layer of flags and
+// output over the recovery library, the server and the platform store.
+//
+// Output rules, the same for every command:
+//   - results go to stdout: plain text for people, or with --json exactly
+//     one JSON object (also on failure: {"error": "...", "exit": N});
+//   - progress (hashcash, servers contacted) and notices go to stderr;
+//   - without --json an error is one line on stderr: "passcrow: ...";
+//   - the exit code says what happened (see the Exit constants), so scripts
+//     and bundling apps need not parse text.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Exit codes, documented in README.md and `passcrow help`.
+const (
+	ExitOK         = 0 // done
+	ExitFailure    = 1 // anything not covered below
+	ExitUsage      = 2 // bad command line
+	ExitNotFound   = 3 // no protected item of that name
+	ExitIncomplete = 4 // recovery not possible yet: wrong or too few codes
+	ExitServer     = 5 // a server could not be reached or refused the request
+)
+
+const usage = `passcrow: recover encrypted data after a lost password
+
+Usage:
+  passcrow                         open the desktop app
+  passcrow serve [--listen 127.0.0.1:PORT] [--data DIR] [--outbox DIR | --smtp-host H ...]
+  passcrow protect NAME --secret-file F --id email:ADDR [--id ...] [--threshold N] --server URL [--server URL ...]
+  passcrow list
+  passcrow verify NAME             servers send the codes; prints where they went
+  passcrow recover NAME --code C [--code C ...] [--out F]
+  passcrow forget NAME             deletes the escrows, then the pack
+  passcrow import FILE [--name NAME]   import a pack file (ours or the reference client's .passcrow)
+  passcrow export NAME --out F     write a pack to a file (for a backup or another device)
+  passcrow remind                  show a notification when renewal is due, then exit
+
+Every command takes --json (one JSON object on stdout) and --home DIR
+(keep config and packs as files in DIR instead of the OS keychain; the same
+as PASSCROW_HOME=DIR). Run "passcrow COMMAND --help" for a command's flags.
+
+Exit codes: 0 done, 1 failure, 2 usage, 3 no such item,
+4 recovery not possible yet (wrong or too few codes), 5 server unreachable or refused.
+`
+
+// env is what a command runs with; tests build one without touching the
+// process's real streams.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+type command struct {
+	run func(e *env, args []string) error
+}
+
+var commands = map[string]command{
+	"serve":   {runServe},
+	"protect": {runProtect},
+	"list":    {runList},
+	"verify":  {runVerify},
+	"recover": {runRecover},
+	"forget":  {runForget},
+	"import":  {runImport},
+	"export":  {runExport},
+	"remind":  {runRemind},
+}
+
+// IsCommand reports whether args start with a CLI subcommand (as opposed to
+// no arguments or only global flags, which open the desktop app).
+func IsCommand(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	_, ok := commands[args[0]]
+	return ok || args[0] == "help" || args[0] == "-h" || args[0] == "--help"
+}
+
+// Main runs one command and returns the process exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	return e.main(args)
+}
+
+func (e *env) main(args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(e.stdout, usage)
+		return ExitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		names := make([]string, 0, len(commands))
+		for n := range commands {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		fmt.Fprintf(e.stderr, "passcrow: unknown command %q (commands: %s)\n", args[0], strings.Join(names, ", "))
+		return ExitUsage
+	}
+	err := cmd.run(e, args[1:])
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, errHelpShown) {
+		return ExitOK
+	}
+	code := exitCode(err)
+	if jsonWanted(args[1:]) {
+		writeJSON(e.stdout, map[string]any{"error": err.Error(), "exit": code})
+	} else {
+		fmt.Fprintf(e.stderr, "passcrow: %v\n", err)
+	}
+	return code
+}
+
+// jsonWanted finds --json before the flags are parsed, so that even a
+// usage error is reported in the form the caller asked for.
+func jsonWanted(args []string) bool {
+	for _, a := range args {
+		if a == "--json" || a == "-json" || a == "--json=true" || a == "-json=true" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,31 @@
+package cli
+
+import (
+	"errors"
+	"net"
+
+	"github.com/passcrow/passcrow-desktop/recovery"
+)
+
+// exitCode maps an error to the documented exit codes.
+func exitCode(err error) int {
+	var ue usageError
+	var se *recovery.ServerError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ue):
+		return ExitUsage
+	case errors.Is(err, errNoSuchItem):
+		return ExitNotFound
+	case errors.Is(err, recovery.ErrIncorrectCode), errors.Is(err, recovery.ErrNeedMoreCodes),
+		errors.Is(err, recovery.ErrCodeFormat), errors.Is(err, recovery.ErrUnknownPrefix),
+		errors.Is(err, recovery.ErrNotEnough), errors.Is(err, recovery.ErrNoMatch):
+		return ExitIncomplete
+	case errors.As(err, &se), errors.As(err, &ne), errors.Is(err, errTooFewSent),
+		errors.Is(err, recovery.ErrRateLimited), errors.Is(err, recovery.ErrBadResponse),
+		errors.Is(err, recovery.ErrInsufficientPayment), errors.Is(err, recovery.ErrUnsupportedKind),
+		errors.Is(err, recovery.ErrNoPaymentScheme), errors.Is(err, recovery.ErrInsecureServer):
+		return ExitServer
+	}
+	return ExitFailure
+}

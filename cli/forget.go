@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/passcrow/passcrow-desktop/recovery"
+)
+
+func runForget(e *env, args []string) error {
+	var c commonFlags
+	fs := newFlagSet(e, "forget", "NAME [--force]", &c)
+	force := fs.Bool("force", false, "delete the pack even when some escrows could not be deleted")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	name, err := oneName("forget", pos)
+	if err != nil {
+		return err
+	}
+	st, err := e.openStore(&c)
+	if err != nil {
+		return err
+	}
+	p, err := loadPack(st, name)
+	if err != nil {
+		return err
+	}
+	// The escrows go first: the pack is what lets us find them, so it is
+	// kept until they are gone (or the user says to give up on them).
+	if err := recovery.Forget(context.Background(), p, keepers()); err != nil {
+		if !*force {
+			return fmt.Errorf("forget: the pack is kept so you can try again (or use --force): %w", err)
+		}
+		e.notice("passcrow: some escrows could not be deleted and will expire on their own: %v", err)
+	}
+	if err := deletePartial(st, name); err != nil {
+		e.notice("passcrow: could not remove kept codes: %v", err)
+	}
+	if err := st.Delete(packPrefix + name); err != nil {
+		return fmt.Errorf("forget: the escrows are deleted, but the pack is not: %w", err)
+	}
+	e.result(&c, map[string]any{"name": name, "forgotten": true}, fmt.Sprintf("Forgot %q and deleted its escrows.\n", name))
+	return nil
+}

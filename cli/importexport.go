@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/passcrow/passcrow-desktop/platform"
+	"github.com/passcrow/passcrow-desktop/recovery"
+)
+
+// maxPackFile bounds what import reads: packs are kilobytes.
+const maxPackFile = 32 << 20
+
+func runImport(e *env, args []string) error {
+	var c commonFlags
+	fs := newFlagSet(e, "import", "FILE [--name NAME] [--force]", &c)
+	name := fs.String("name", "", "store it under `NAME` (default: the pack's own name)")
+	force := fs.Bool("force", false, "replace an item of the same name")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	file, err := oneName("import", pos)
+	if err != nil {
+		return err
+	}
+	info, err := os.Stat(file)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if info.Size() > maxPackFile {
+		return fmt.Errorf("import: %q is %d bytes, too large to be a Recovery Pack", file, info.Size())
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	p, err := parseAnyPack(data)
+	if err != nil {
+		return fmt.Errorf("import: %q: %w", file, err)
+	}
+	if *name == "" {
+		*name = p.Name
+	}
+	if *name == "" {
+		*name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	if err := platform.ValidateName(packPrefix + *name); err != nil {
+		return usagef("import: --name: %v", err)
+	}
+	st, err := e.openStore(&c)
+	if err != nil {
+		return err
+	}
+	if _, err := loadPack(st, *name); err == nil && !*force {
+		return fmt.Errorf("import: %q exists already (use --name or --force)", *name)
+	}
+	if err := savePack(st, *name, p); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	info2 := packSummary(p)
+	info2.Name = *name
+	e.result(&c, info2, fmt.Sprintf("Imported %q.\n%s", *name, info2.text()))
+	return nil
+}
+
+// parseAnyPack reads our pack format, else the reference client's.
+func parseAnyPack(data []byte) (*recovery.Pack, error) {
+	p, err := recovery.ParsePack(data)
+	if err == nil {
+		return p, nil
+	}
+	rp, rerr := recovery.ImportReferencePack(data)
+	if rerr == nil {
+		return rp, nil
+	}
+	return nil, errors.Join(fmt.Errorf("not a Passcrow pack: %w", err), fmt.Errorf("not a reference .passcrow pack: %w", rerr))
+}
+
+func runExport(e *env, args []string) error {
+	var c commonFlags
+	fs := newFlagSet(e, "export", "NAME --out FILE", &c)
+	out := fs.String("out", "", "write the pack to `FILE`")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	name, err := oneName("export", pos)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("export: --out FILE is needed")
+	}
+	st, err := e.openStore(&c)
+	if err != nil {
+		return err
+	}
+	p, err := loadPack(st, name)
+	if err != nil {
+		return err
+	}
+	b, err := p.Marshal()
+	if err != nil {
+		return err
+	}
+	if err := platform.WriteFile(*out, b); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	e.result(&c, map[string]any{"name": name, "out": *out}, fmt.Sprintf("Wrote the Recovery Pack of %q to %s.\n", name, *out))
+	return nil
+}

@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/passcrow/passcrow-desktop/platform"
+	"github.com/passcrow/passcrow-desktop/recovery"
+)
+
+func runRecover(e *env, args []string) error {
+	var c commonFlags
+	fs := newFlagSet(e, "recover", "NAME --code C [--code C ...] [--out F]", &c)
+	var codes strList
+	fs.Var(&codes, "code", "a verification code, in any order (repeat)")
+	out := fs.String("out", "", "write the secret to `FILE` (0600) instead of standard output")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	name, err := oneName("recover", pos)
+	if err != nil {
+		return err
+	}
+	if len(codes) == 0 {
+		return usagef("recover: give the codes you received with --code")
+	}
+	st, err := e.openStore(&c)
+	if err != nil {
+		return err
+	}
+	p, err := loadPack(st, name)
+	if err != nil {
+		return err
+	}
+	r := recovery.NewRecovery(p, keepers())
+	now := time.Now()
+	if earlier := loadPartial(st, name, now); len(earlier) > 0 {
+		r.Resume(earlier)
+		have, need := r.Progress()
+		e.notice("  continuing: %d of %d codes were accepted earlier", have, need)
+	}
+	if err := enoughCodes(p, r, codes); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	var lastErr error
+	for _, code := range codes {
+		rec, err := r.SubmitCode(ctx, code)
+		if err != nil {
+			// Keep going: the other codes may be enough.
+			e.notice("passcrow: code %q: %v", code, err)
+			lastErr = err
+			continue
+		}
+		have, need := r.Progress()
+		e.notice("  %s  accepted (%d of %d)", rec.Prefix, have, need)
+	}
+	if have, need := r.Progress(); have < need {
+		if err := savePartial(st, name, r.Fetched(), now); err != nil {
+			e.notice("passcrow: could not keep the accepted codes for the next run: %v", err)
+		} else if have > 0 {
+			e.notice("  the accepted codes are kept for a day: run recover again with the others")
+		}
+		if lastErr != nil {
+			return fmt.Errorf("recover: %d of %d codes accepted: %w", have, need, lastErr)
+		}
+		return fmt.Errorf("recover: %w: %d of %d codes accepted", recovery.ErrNeedMoreCodes, have, need)
+	}
+	secret, bad, err := r.Secret()
+	if err != nil {
+		return fmt.Errorf("recover: %w", err)
+	}
+	if bad != nil {
+		e.notice("passcrow: warning: %v", bad)
+	}
+	if err := deletePartial(st, name); err != nil {
+		e.notice("passcrow: could not remove the kept codes: %v", err)
+	}
+	if *out != "" {
+		if err := platform.WriteFile(*out, secret); err != nil {
+			return fmt.Errorf("recover: writing %q: %w", *out, err)
+		}
+		e.result(&c, map[string]any{"name": name, "out": *out, "bytes": len(secret)},
+			fmt.Sprintf("Recovered %q into %s. Consider setting a new password now.\n", name, *out))
+		return nil
+	}
+	if c.json {
+		res := map[string]any{"name": name, "secret_base64": base64.StdEncoding.EncodeToString(secret)}
+		if utf8.Valid(secret) {
+			res["secret"] = string(secret)
+		}
+		writeJSON(e.stdout, res)
+		return nil
+	}
+	_, err = e.stdout.Write(secret)
+	return err
+}
+
+// enoughCodes refuses before any server is asked when the typed codes
+// cannot be enough: each code works once, so a run that cannot finish
+// should not spend them (those it does spend are kept, see partial.go).
+func enoughCodes(p *recovery.Pack, r *recovery.Recovery, codes []string) error {
+	have, need := r.Progress()
+	fetched := r.Fetched()
+	prefixes := map[int]bool{}
+	for _, c := range codes {
+		i, _, err := recovery.RouteCode(p.Records, c)
+		if err != nil {
+			return fmt.Errorf("recover: code %q: %w", c, err)
+		}
+		if _, done := fetched[p.Records[i].Prefix]; !done {
+			prefixes[i] = true
+		}
+	}
+	if have+len(prefixes) < need {
+		return fmt.Errorf("recover: %w: %d codes for different locations are needed, %d given (%d accepted earlier)",
+			recovery.ErrNeedMoreCodes, need, len(prefixes), have)
+	}
+	return nil
+}

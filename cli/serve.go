@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/passcrow/passcrow-desktop/server"
+	"github.com/passcrow/passcrow-desktop/server/verify"
+)
+
+const serveSynopsis = "[--listen 127.0.0.1:PORT] [--data DIR] [--outbox DIR | --smtp-host HOST ...]"
+
+func runServe(e *env, args []string) error {
+	var c commonFlags
+	fs := newFlagSet(e, "serve", serveSynopsis, &c)
+	listen := fs.String("listen", "127.0.0.1:8765", "address to listen on")
+	data := fs.String("data", "", "keep escrows in `DIR`/passcrow.db (default: a passcrow-server folder in the user's data directory)")
+	outbox := fs.String("outbox", "", "write each verification message as a file into `DIR` instead of sending mail (demo and tests)")
+	smtpHost := fs.String("smtp-host", "", "send verification e-mail through this SMTP server")
+	smtpPort := fs.Int("smtp-port", 587, "SMTP port")
+	smtpTLS := fs.String("smtp-tls", "starttls", "SMTP security: starttls, tls (implicit) or none (loopback only)")
+	smtpUser := fs.String("smtp-user", "", "SMTP AUTH user name")
+	smtpPassFile := fs.String("smtp-password-file", "", "read the SMTP password from `FILE` (kept off the command line)")
+	smtpFrom := fs.String("smtp-from", "", "From: address of verification e-mail")
+	about := fs.String("about-url", "https://passcrow.example.org/", "the server's about page, shown in policy and e-mail")
+	country := fs.String("country", "", "two-letter country code the server runs in")
+	maxDays := fs.Int("max-days", 366, "longest escrow the server accepts, in days")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if (*outbox == "") == (*smtpHost == "") {
+		return usagef("serve: give either --outbox DIR or --smtp-host HOST")
+	}
+	var v verify.Verifier
+	if *outbox != "" {
+		if err := os.MkdirAll(*outbox, 0o700); err != nil {
+			return fmt.Errorf("serve: outbox: %w", err)
+		}
+		v = &verify.Outbox{Dir: *outbox}
+	} else {
+		pass := ""
+		if *smtpPassFile != "" {
+			b, err := os.ReadFile(*smtpPassFile)
+			if err != nil {
+				return fmt.Errorf("serve: reading the SMTP password file: %w", err)
+			}
+			pass = strings.TrimRight(string(b), "\r\n")
+		}
+		if *smtpFrom == "" {
+			return usagef("serve: --smtp-from is needed with --smtp-host")
+		}
+		v = &verify.SMTP{Host: *smtpHost, Port: *smtpPort, TLS: *smtpTLS, Username: *smtpUser, Password: pass, From: *smtpFrom}
+	}
+	dir := *data
+	if dir == "" {
+		base, err := os.UserConfigDir()
+		if err != nil {
+			return fmt.Errorf("serve: no --data given and no user data directory: %w", err)
+		}
+		dir = filepath.Join(base, "passcrow-server")
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	srv, err := server.New(server.Config{
+		DataDir:       dir,
+		Verifiers:     map[string]verify.Verifier{"email": v},
+		CountryCode:   *country,
+		AboutURL:      *about,
+		MaxExpiration: time.Duration(*maxDays) * 24 * time.Hour,
+		Logger:        logger,
+	})
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer srv.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	// The bound address goes to stdout, so a script that asked for port 0
+	// learns the port.
+	e.result(&c, map[string]any{"listen": ln.Addr().String(), "data": dir},
+		fmt.Sprintf("Passcrow server listening on http://%s (data in %s)\n", ln.Addr(), dir))
+	if err := server.Serve(ctx, ln, srv); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
