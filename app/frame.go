@@ -1,0 +1,51 @@
+package app
+
+import (
+	"image"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+)
+
+// A frameProbe tells when the window was drawn: a transparent raster laid
+// over every screen, whose generator the painter calls while drawing a
+// frame after the probe was refreshed. Fyne has no frame callback; the
+// startup benchmark and the screenshot script need one.
+type frameProbe struct {
+	raster *canvas.Raster
+	drawn  chan struct{}
+}
+
+func newFrameProbe() *frameProbe {
+	p := &frameProbe{drawn: make(chan struct{}, 1)}
+	empty := image.NewNRGBA(image.Rect(0, 0, 1, 1))
+	p.raster = canvas.NewRaster(func(w, h int) image.Image {
+		select {
+		case p.drawn <- struct{}{}:
+		default:
+		}
+		return empty
+	})
+	return p
+}
+
+func (p *frameProbe) wrap(content fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewStack(content, p.raster)
+}
+
+// next waits until a frame drawn after this call, or the timeout.
+func (p *frameProbe) next(timeout time.Duration) bool {
+	select {
+	case <-p.drawn:
+	default:
+	}
+	fyne.DoAndWait(p.raster.Refresh)
+	select {
+	case <-p.drawn:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}

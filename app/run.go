@@ -1,0 +1,112 @@
+// Package app starts the Passcrow desktop app: it makes the Fyne app and
+// its main window, opens the state (settings, pack store, services) and
+// hands both to the screens. The lead's main.go calls Run when passcrow
+// runs with no arguments. Everything below it is testable without a
+// display: state in app/state, the UI in screens/.
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/passcrow/passcrow-desktop/app/state"
+	"github.com/passcrow/passcrow-desktop/app/translations"
+	"github.com/passcrow/passcrow-desktop/screens"
+)
+
+// ID is the app's identifier: it names the settings directory, so it
+// never changes.
+const ID = "is.passcrow.desktop"
+
+// Options configure Run.
+type Options struct {
+	// Home keeps config and packs as files in this directory instead of the
+	// OS keychain (PASSCROW_HOME, --home); "" uses the keychain.
+	Home string
+	// Script, when set, is a file of steps to drive the UI and take
+	// screenshots (PASSCROW_SCRIPT; see script.go), for CI.
+	Script string
+	// ScreenshotDir is where Script saves its screenshots.
+	ScreenshotDir string
+	// ExitAfterFirstFrame prints a marker line once the first screen is
+	// drawn and quits (PASSCROW_BENCH_EXIT_AFTER_FIRST_FRAME=1), for the
+	// startup benchmark.
+	ExitAfterFirstFrame bool
+}
+
+// OptionsFromEnv reads the options from the environment.
+func OptionsFromEnv() Options {
+	return Options{
+		Home:                os.Getenv("PASSCROW_HOME"),
+		Script:              os.Getenv("PASSCROW_SCRIPT"),
+		ScreenshotDir:       os.Getenv("PASSCROW_SCREENSHOTS"),
+		ExitAfterFirstFrame: os.Getenv("PASSCROW_BENCH_EXIT_AFTER_FIRST_FRAME") == "1",
+	}
+}
+
+// Run opens the main window and returns when the app quits.
+func Run(opts Options) error {
+	if opts.Home != "" {
+		if err := useHomeForSettings(opts.Home); err != nil {
+			return err
+		}
+	}
+	a := fyneapp.NewWithID(ID)
+	st, err := state.Open(a.Preferences(), state.Options{Home: opts.Home})
+	if err != nil {
+		return fmt.Errorf("open the pack store: %w", err)
+	}
+	defer st.Close()
+	if err := translations.Load(st.Language()); err != nil {
+		fyne.LogError("translations", err)
+	}
+
+	w := a.NewWindow("Passcrow")
+	w.SetMaster()
+	demoDir := ""
+	if opts.Home != "" {
+		demoDir = filepath.Join(opts.Home, "demo")
+	}
+	u := screens.New(a, w, st, demoDir)
+	probe := newFrameProbe()
+	u.Wrap = probe.wrap
+	w.SetCloseIntercept(func() {
+		w.Close()
+		a.Quit()
+	})
+	switch {
+	case opts.ExitAfterFirstFrame:
+		u.ShowOverview()
+		go benchFirstFrame(a, probe)
+	case opts.Script != "":
+		u.Start()
+		errc := make(chan error, 1)
+		go func() { errc <- runScript(a, u, probe, opts) }()
+		w.ShowAndRun()
+		return <-errc
+	default:
+		u.Start()
+	}
+	w.ShowAndRun()
+	return nil
+}
+
+// useHomeForSettings moves Fyne's settings into home, so that a profile
+// given by PASSCROW_HOME never reads or writes the user's real settings.
+// On Linux and the BSDs Fyne finds them under $XDG_CONFIG_HOME; on
+// Windows and macOS it looks under the home directory, which we leave
+// alone, so there only the packs move.
+func useHomeForSettings(home string) error {
+	dir, err := filepath.Abs(filepath.Join(home, "settings"))
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.Setenv("XDG_CONFIG_HOME", dir)
+}

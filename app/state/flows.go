@@ -1,0 +1,281 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/passcrow/passcrow-desktop/recovery"
+)
+
+// ServerPolicy is what a server publishes about itself.
+type ServerPolicy struct {
+	URL       string
+	Country   string
+	Kinds     []string
+	MaxExpiry time.Duration
+	Payment   string // "free", "hashcash" or "unknown"
+	AboutURL  string
+}
+
+// clients are kept per server so the per-host rate limit is honoured
+// across flows. Servers on loopback (the demo) are ours: no gap needed.
+var (
+	clientsMu sync.Mutex
+	clients   = map[string]*recovery.Client{}
+)
+
+func client(server string) (*recovery.Client, error) {
+	clientsMu.Lock()
+	defer clientsMu.Unlock()
+	if c := clients[server]; c != nil {
+		return c, nil
+	}
+	c, err := recovery.NewClient(server)
+	if err != nil {
+		return nil, err
+	}
+	if loopback(server) {
+		c.Interval = 0
+	}
+	clients[server] = c
+	return c, nil
+}
+
+func loopback(server string) bool {
+	u, err := url.Parse(server)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(u.Hostname())
+	return ip != nil && ip.IsLoopback()
+}
+
+func keepers() recovery.Keepers {
+	return recovery.NewKeepers(&recovery.PasscrowKeeper{Client: client})
+}
+
+// FetchPolicy asks a server for its policy.
+func (s *State) FetchPolicy(ctx context.Context, server string) (ServerPolicy, error) {
+	c, err := client(server)
+	if err != nil {
+		return ServerPolicy{}, err
+	}
+	p, err := c.Policy(ctx)
+	if err != nil {
+		return ServerPolicy{}, err
+	}
+	sp := ServerPolicy{
+		URL:       server,
+		Country:   p.CountryCode,
+		Kinds:     p.Kinds,
+		MaxExpiry: time.Duration(p.MaxExpirationSeconds) * time.Second,
+		AboutURL:  p.AboutURL,
+		Payment:   "unknown",
+	}
+	for _, ps := range p.PaymentSchemes {
+		if ps.Scheme == "free" {
+			sp.Payment = "free"
+			break
+		}
+		if ps.Scheme == "hashcash" {
+			sp.Payment = "hashcash"
+		}
+	}
+	return sp, nil
+}
+
+// ProgressFunc receives what a flow is doing: which assignment (index
+// into Plan.Assignments), its stage and fraction (-1 unknown).
+type ProgressFunc func(i int, stage string, fraction float64)
+
+// defaultLifetime is how long fragments are kept unless a server keeps
+// them for less: a year, renewed before it runs out.
+const defaultLifetime = 365 * 24 * time.Hour
+
+// Protect escrows the plan's fragments and saves the pack. With
+// p.Replace set, the new pack replaces that item only after every escrow
+// succeeded, and then the old escrows are forgotten.
+func (s *State) Protect(ctx context.Context, p Plan, progress ProgressFunc) error {
+	if err := p.Check(); err != nil {
+		return err
+	}
+	if p.Replace == "" && s.HasItem(p.Name) {
+		return fmt.Errorf("something named %q is already protected", p.Name)
+	}
+	var old *recovery.Pack
+	if p.Replace != "" {
+		var err error
+		if old, err = s.loadPack(p.Replace); err != nil {
+			return err
+		}
+	}
+	as := p.Assignments()
+	locs := make([]recovery.Location, len(as))
+	index := map[string]int{}
+	expires := s.now().Add(defaultLifetime)
+	for i, a := range as {
+		c, err := client(a.Server)
+		if err != nil {
+			return err
+		}
+		if pol, err := s.FetchPolicy(ctx, a.Server); err == nil && pol.MaxExpiry > 0 {
+			if e := s.now().Add(pol.MaxExpiry - time.Hour); e.Before(expires) {
+				expires = e
+			}
+		}
+		l, err := recovery.NewPasscrowLocation(c, a.Identity)
+		if err != nil {
+			return err
+		}
+		locs[i] = l
+		index[l.Describe()] = i
+	}
+	report := func(pr recovery.Progress) {
+		i, ok := index[pr.Location]
+		if !ok || progress == nil {
+			return
+		}
+		switch {
+		case pr.Stage == "placing":
+			progress(i, "waiting for its turn", 0)
+		case pr.Stage == "placed" || pr.Stage == "done":
+			progress(i, "done", 1)
+		case pr.Stage == "paying":
+			progress(i, "paying", pr.Fraction*0.9)
+		case strings.HasPrefix(pr.Stage, "warning"):
+			progress(i, "kept for less time than asked", -1)
+		default:
+			progress(i, pr.Stage, pr.Fraction)
+		}
+	}
+	var pol recovery.Policy
+	switch p.Policy {
+	case PolicyAll:
+		pol = recovery.All()
+	case PolicyAnyOne:
+		pol = recovery.AnyOne()
+	default:
+		pol = recovery.NofM(p.Threshold())
+	}
+	var pack *recovery.Pack
+	var err error
+	if old != nil {
+		pack, err = recovery.Renew(ctx, old, p.Secret, locs, recovery.RenewOptions{
+			Policy: pol, Expires: expires, Keepers: keepers(), Progress: report, Now: s.now,
+		})
+	} else {
+		pack, err = recovery.Protect(ctx, recovery.ProtectRequest{
+			Name: p.Name, Description: p.Name, Secret: p.Secret, Policy: pol, Locations: locs,
+			Expires: expires, Keepers: keepers(), Progress: report, Now: s.now,
+		})
+	}
+	if err != nil {
+		return canceled(ctx, err)
+	}
+	if err := s.savePack(p.Name, pack); err != nil {
+		// Nothing refers to the new escrows: take them back.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		defer cancel()
+		return errors.Join(fmt.Errorf("saving the pack: %w", err), recovery.Forget(ctx, pack, keepers()))
+	}
+	if err := s.savePlan(p); err != nil {
+		return fmt.Errorf("saving the plan: %w", err)
+	}
+	if old != nil {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		defer cancel()
+		if err := recovery.Forget(ctx, old, keepers()); err != nil {
+			return fmt.Errorf("%w: %w", ErrOldNotDeleted, err)
+		}
+	}
+	return nil
+}
+
+// ErrOldNotDeleted means the new pack is in place but some old escrows
+// could not be deleted; they expire by themselves.
+var ErrOldNotDeleted = errors.New("the new fragments are in place, but some old ones could not be deleted")
+
+// Forget deletes an item's escrows, then its pack.
+func (s *State) Forget(ctx context.Context, name string) error {
+	p, err := s.loadPack(name)
+	if err != nil {
+		return err
+	}
+	if err := recovery.Forget(ctx, p, keepers()); err != nil {
+		return canceled(ctx, err)
+	}
+	if err := s.store.Delete(packPrefix + name); err != nil {
+		return err
+	}
+	_ = s.store.Delete(planPrefix + name)
+	return nil
+}
+
+// A Recovery is one recovery in progress.
+type Recovery struct {
+	Name       string
+	Challenges []Challenge
+	Need       int
+	rec        *recovery.Recovery
+}
+
+// A Challenge says where one code went.
+type Challenge struct {
+	Prefix, Hint, ActionURL string
+	Err                     error
+}
+
+// StartRecovery asks every location of the item to send its code, in the
+// app's language.
+func (s *State) StartRecovery(ctx context.Context, name string) (*Recovery, error) {
+	p, err := s.loadPack(name)
+	if err != nil {
+		return nil, err
+	}
+	r := &Recovery{Name: name, Need: p.Need(), rec: recovery.NewRecovery(p, keepers())}
+	lang := s.Language()
+	if lang == "" {
+		lang = "en"
+	}
+	for _, c := range r.rec.RequestCodes(ctx, lang) {
+		ch := Challenge{Prefix: c.Record.Prefix, Hint: c.Record.Hint, Err: c.Err}
+		if c.Err == nil {
+			ch.Hint, ch.ActionURL = c.Challenge.Hint, c.Challenge.ActionURL
+			if ch.Hint == "" {
+				ch.Hint = c.Record.Hint
+			}
+		}
+		r.Challenges = append(r.Challenges, ch)
+	}
+	if ctx.Err() != nil {
+		return nil, ErrCanceled
+	}
+	if !slices.ContainsFunc(r.Challenges, func(c Challenge) bool { return c.Err == nil }) && len(r.Challenges) > 0 {
+		return r, fmt.Errorf("no server could send a code: %w", r.Challenges[0].Err)
+	}
+	return r, nil
+}
+
+// Submit routes a code by its prefix; it returns how many are in hand
+// and how many are needed.
+func (r *Recovery) Submit(ctx context.Context, code string) (got, need int, err error) {
+	_, err = r.rec.SubmitCode(ctx, code)
+	got, need = r.rec.Progress()
+	return got, need, err
+}
+
+// Secret is the recovered secret once enough codes are in.
+func (r *Recovery) Secret() ([]byte, bool) {
+	if got, need := r.rec.Progress(); got < need {
+		return nil, false
+	}
+	secret, _, err := r.rec.Secret()
+	return secret, err == nil
+}

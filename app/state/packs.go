@@ -1,0 +1,201 @@
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/passcrow/passcrow-desktop/platform"
+	"github.com/passcrow/passcrow-desktop/recovery"
+)
+
+// Store names: packs under the prefix the CLI uses too, so both see the
+// same items; beside each, the plan it was made with (the identities are
+// not in the pack, only their hints), so it can be renewed.
+const (
+	packPrefix = "pack."
+	planPrefix = "plan."
+)
+
+// ErrNoSuchItem is returned for a name with no pack.
+var ErrNoSuchItem = errors.New("no protected item of that name")
+
+func (s *State) loadPack(name string) (*recovery.Pack, error) {
+	b, err := s.store.Get(packPrefix + name)
+	if errors.Is(err, platform.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %q", ErrNoSuchItem, name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := recovery.ParsePack(b)
+	if err != nil {
+		return nil, fmt.Errorf("the stored pack %q is damaged: %w", name, err)
+	}
+	return p, nil
+}
+
+func (s *State) savePack(name string, p *recovery.Pack) error {
+	b, err := p.Marshal()
+	if err != nil {
+		return err
+	}
+	return s.store.Put(packPrefix+name, b)
+}
+
+func (s *State) names() ([]string, error) {
+	all, err := s.store.List()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, n := range all {
+		if name, ok := strings.CutPrefix(n, packPrefix); ok {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// HasItem reports whether an item of that name exists.
+func (s *State) HasItem(name string) bool {
+	_, err := s.store.Get(packPrefix + name)
+	return err == nil
+}
+
+// Items lists the protected items, by name. A damaged pack is listed
+// with its error in Description rather than hiding the others.
+func (s *State) Items() ([]Item, error) {
+	names, err := s.names()
+	if err != nil {
+		return nil, err
+	}
+	var items []Item
+	for _, n := range names {
+		p, err := s.loadPack(n)
+		if err != nil {
+			items = append(items, Item{Name: n, Description: err.Error()})
+			continue
+		}
+		items = append(items, itemOf(n, p))
+	}
+	return items, nil
+}
+
+func itemOf(name string, p *recovery.Pack) Item {
+	it := Item{
+		Name:        name,
+		Description: p.Description,
+		Threshold:   p.Need(),
+		Created:     p.Created,
+		Renewed:     p.Renewed,
+		Expires:     p.NextExpiry(),
+	}
+	if it.Renewed.IsZero() {
+		it.Renewed = p.Created
+	}
+	for _, r := range p.Records {
+		pl := Place{Prefix: r.Prefix, Hint: r.Hint}
+		if r.Expires > 0 {
+			pl.Expires = time.Unix(r.Expires, 0)
+		}
+		it.Places = append(it.Places, pl)
+	}
+	return it
+}
+
+// savedPlan is what the store keeps beside a pack: no secret.
+type savedPlan struct {
+	Identities []string   `json:"identities"`
+	Servers    []string   `json:"servers"`
+	Policy     PolicyKind `json:"policy"`
+	N          int        `json:"n,omitempty"`
+}
+
+func (s *State) savePlan(p Plan) error {
+	b, err := json.Marshal(savedPlan{Identities: p.Identities, Servers: p.Servers, Policy: p.Policy, N: p.N})
+	if err != nil {
+		return err
+	}
+	return s.store.Put(planPrefix+p.Name, b)
+}
+
+// PlanFor rebuilds the plan an item was made with, without its secret,
+// for renewing it or changing its policy. For an item made elsewhere
+// (imported, or by the CLI) the identities are unknown: the plan has
+// none, and the setup wizard asks for them.
+func (s *State) PlanFor(name string) (Plan, error) {
+	p, err := s.loadPack(name)
+	if err != nil {
+		return Plan{}, err
+	}
+	plan := Plan{Name: name, Policy: PolicyNofM, N: p.Need()}
+	if p.Need() == len(p.Records) && len(p.Records) > 1 {
+		plan.Policy = PolicyAll
+	}
+	if b, err := s.store.Get(planPrefix + name); err == nil {
+		var sp savedPlan
+		if err := json.Unmarshal(b, &sp); err == nil {
+			plan.Identities, plan.Servers, plan.Policy, plan.N = sp.Identities, sp.Servers, sp.Policy, sp.N
+		}
+	}
+	return plan, nil
+}
+
+// Renewable reports whether PlanFor knows everything to renew name
+// without asking (the identities are known).
+func (s *State) Renewable(name string) bool {
+	p, err := s.PlanFor(name)
+	return err == nil && len(p.Identities) > 0 && len(p.Servers) > 0
+}
+
+// Import reads a pack file, ours or a reference .passcrow, and stores it
+// under name (or the pack's own name, made unique), returning the name.
+func (s *State) Import(data []byte, name string) (string, error) {
+	p, err := recovery.ParsePack(data)
+	if err != nil {
+		var rerr error
+		p, rerr = recovery.ImportReferencePack(data)
+		if rerr != nil {
+			return "", fmt.Errorf("not a recovery pack: %w", errors.Join(err, rerr))
+		}
+	}
+	if p.Name != "" {
+		name = p.Name
+	}
+	if name == "" {
+		name = "Imported"
+	}
+	base := name
+	for i := 2; s.HasItem(name); i++ {
+		name = fmt.Sprintf("%s (%d)", base, i)
+	}
+	return name, s.savePack(name, p)
+}
+
+// Export returns the stored pack file of an item, for a hard copy.
+func (s *State) Export(name string) ([]byte, error) {
+	if _, err := s.loadPack(name); err != nil {
+		return nil, err
+	}
+	return s.store.Get(packPrefix + name)
+}
+
+// Due lists the items due for renewal at the state's now.
+func (s *State) Due() ([]Item, error) {
+	items, err := s.Items()
+	if err != nil {
+		return nil, err
+	}
+	var due []Item
+	for _, it := range items {
+		if it.Status(s.now(), s.Interval()) != StatusOK {
+			due = append(due, it)
+		}
+	}
+	return due, nil
+}

@@ -1,0 +1,55 @@
+package state
+
+import "time"
+
+// Preference keys. They are fixed: renaming one loses the user's setting.
+// Secrets never go into preferences.
+const (
+	prefServers      = "servers"       // []string: server URLs the user chose
+	prefReminderDays = "reminder.days" // int: renew every this many days
+	prefLanguage     = "language"      // string: "", "en" or "is"
+	prefWelcomed     = "welcome.seen"  // bool: the first-run screen was shown
+	prefDemoPort     = "demo.port"     // int: the demo server port last used
+)
+
+// DefaultReminderDays is the renewal interval until the user sets another.
+const DefaultReminderDays = 365
+
+// ExpiryWarning is how long before an escrow expires that renewal is due.
+const ExpiryWarning = 60 * 24 * time.Hour
+
+// KnownServers are the public servers offered in the setup wizard. The
+// user can add others in settings.
+var KnownServers = []string{"https://passcrow-test.mailpile.is"}
+
+// Servers are the server URLs the user configured, without the demo.
+func (s *State) Servers() []string {
+	return s.prefs.StringListWithFallback(prefServers, nil)
+}
+
+// SetServers saves the configured servers.
+func (s *State) SetServers(urls []string) { s.prefs.SetStringList(prefServers, urls) }
+
+// ReminderDays is the renewal interval in days.
+func (s *State) ReminderDays() int {
+	d := s.prefs.IntWithFallback(prefReminderDays, DefaultReminderDays)
+	if d < 1 {
+		return DefaultReminderDays
+	}
+	return d
+}
+
+// SetReminderDays saves the renewal interval.
+func (s *State) SetReminderDays(days int) { s.prefs.SetInt(prefReminderDays, days) }
+
+// Language is the chosen language ("" follows the system).
+func (s *State) Language() string { return s.prefs.StringWithFallback(prefLanguage, "") }
+
+// SetLanguage saves the language; it applies from the next start.
+func (s *State) SetLanguage(code string) { s.prefs.SetString(prefLanguage, code) }
+
+// Welcomed reports whether the first-run screen was already shown.
+func (s *State) Welcomed() bool { return s.prefs.BoolWithFallback(prefWelcomed, false) }
+
+// SetWelcomed records that the first-run screen was shown.
+func (s *State) SetWelcomed() { s.prefs.SetBool(prefWelcomed, true) }

@@ -1,0 +1,149 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/passcrow/passcrow-desktop/app/state"
+)
+
+// Overview lists every protected item with its actions.
+type Overview struct {
+	ui       *UI
+	Items    []state.Item
+	Cards    map[string]*widget.Card
+	Empty    *widget.Label
+	New      *widget.Button
+	Import   *widget.Button
+	Settings *widget.Button
+	Mailbox  *widget.Button
+}
+
+// ShowOverview shows the list of protected items.
+func (u *UI) ShowOverview() {
+	s := &Overview{ui: u, Cards: map[string]*widget.Card{}}
+	s.New = widget.NewButtonWithIcon(lang.L("Protect something"), theme.ContentAddIcon(), func() { u.ShowSetup(state.Plan{}) })
+	s.New.Importance = widget.HighImportance
+	s.Import = widget.NewButtonWithIcon(lang.L("Recover from a pack file"), theme.FolderOpenIcon(), u.importPack)
+	s.Settings = widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), u.ShowSettings)
+	s.Mailbox = widget.NewButtonWithIcon(lang.L("Demo mailbox"), theme.MailComposeIcon(), u.ShowMailbox)
+	if u.State.Demo() == nil {
+		s.Mailbox.Hide()
+	}
+
+	items, err := u.State.Items()
+	if err != nil {
+		u.showError(err)
+	}
+	s.Items = items
+	list := container.NewVBox()
+	if notice := u.State.StoreNotice(); notice != "" {
+		list.Add(widget.NewCard("", lang.L("Where your packs are kept"), para(lang.L(notice))))
+	}
+	if len(items) == 0 {
+		s.Empty = para(lang.L("Nothing is protected yet. Choose “Protect something” to start."))
+		list.Add(s.Empty)
+	}
+	for _, it := range items {
+		c := s.card(it)
+		s.Cards[it.Name] = c
+		list.Add(c)
+	}
+	u.show(s, page(lang.L("Your protected items"), container.NewVScroll(list), s.Settings, s.Mailbox, s.Import, s.New))
+}
+
+func (s *Overview) card(it state.Item) *widget.Card {
+	u := s.ui
+	now := u.State.Now()
+	var status string
+	switch it.Status(now, u.State.Interval()) {
+	case state.StatusOK:
+		status = lang.L("Protected")
+	case state.StatusDue:
+		status = lang.L("Renewal due")
+	case state.StatusExpired:
+		status = lang.L("Expired: renew now")
+	}
+	var places []string
+	for _, p := range it.Places {
+		places = append(places, fmt.Sprintf("%s  %s", p.Prefix, p.Hint))
+	}
+	details := para(strings.Join([]string{
+		lang.L("Needs {{.Need}} of {{.Total}} codes:", map[string]any{"Need": it.Threshold, "Total": len(it.Places)}),
+		strings.Join(places, "\n"),
+		lang.L("Expires: {{.Date}}", map[string]any{"Date": date(it.Expires)}),
+		lang.L("Last renewed: {{.Date}}", map[string]any{"Date": date(it.Renewed)}),
+	}, "\n"))
+	name := it.Name
+	recover := widget.NewButtonWithIcon(lang.L("Recover"), theme.VisibilityIcon(), func() { u.ShowRecovery(name) })
+	renew := widget.NewButtonWithIcon(lang.L("Renew"), theme.ViewRefreshIcon(), func() { u.ShowRenew(name, nil) })
+	change := widget.NewButtonWithIcon(lang.L("Change policy"), theme.DocumentCreateIcon(), func() { s.onChange(name) })
+	forget := widget.NewButtonWithIcon(lang.L("Forget"), theme.DeleteIcon(), func() { s.onForget(name) })
+	title := it.Name
+	if it.Description != "" && it.Description != it.Name {
+		title += " — " + it.Description
+	}
+	return widget.NewCard(title, status, container.NewVBox(details, container.NewHBox(recover, renew, change, forget)))
+}
+
+func date(t time.Time) string {
+	if t.IsZero() {
+		return lang.L("unknown")
+	}
+	return t.Local().Format("2006-01-02")
+}
+
+// onChange re-runs the setup wizard for the item; the secret must be
+// entered again, since the app never keeps it.
+func (s *Overview) onChange(name string) {
+	p, err := s.ui.State.PlanFor(name)
+	if err != nil {
+		s.ui.showError(err)
+		return
+	}
+	p.Replace = name
+	s.ui.ShowSetup(p)
+}
+
+func (s *Overview) onForget(name string) {
+	u := s.ui
+	msg := lang.L("Forget “{{.Name}}”? The servers delete their fragments and the pack is removed from this computer. You will not be able to recover this secret with Passcrow any more.", map[string]any{"Name": name})
+	dialog.ShowConfirm(lang.L("Forget"), msg, func(ok bool) {
+		if ok {
+			s.forget(name)
+		}
+	}, u.Win)
+}
+
+// forget deletes the item's escrows and pack in the background; the
+// returned channel closes when it is done.
+func (s *Overview) forget(name string) <-chan struct{} {
+	u := s.ui
+	done := make(chan struct{})
+	bar := widget.NewProgressBarInfinite()
+	prog := dialog.NewCustomWithoutButtons(lang.L("Deleting the fragments…"), bar, u.Win)
+	prog.Show()
+	go func() {
+		defer close(done)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		err := u.State.Forget(ctx, name)
+		fyne.DoAndWait(func() {
+			prog.Hide()
+			if err != nil {
+				u.showError(err)
+			}
+			u.ShowOverview()
+		})
+	}()
+	return done
+}

@@ -1,0 +1,137 @@
+package screens
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Settings edits the servers, the reminder interval, the language and
+// the reminders at login. Each change is saved at once.
+type Settings struct {
+	ui        *UI
+	Servers   *fyne.Container
+	NewServer *widget.Entry
+	Days      *widget.Entry
+	Language  *widget.Select
+	Autostart *widget.Check
+	Error     *widget.Label
+}
+
+var languageNames = []string{"", "en", "is"}
+
+func languageLabel(code string) string {
+	switch code {
+	case "en":
+		return "English"
+	case "is":
+		return "Íslenska"
+	}
+	return lang.L("Same as the system")
+}
+
+// ShowSettings shows the settings screen.
+func (u *UI) ShowSettings() {
+	s := &Settings{ui: u}
+	s.Error = para("")
+	s.Error.Importance = widget.DangerImportance
+	s.Servers = container.NewVBox()
+	s.refreshServers()
+	s.NewServer = widget.NewEntry()
+	s.NewServer.SetPlaceHolder("https://passcrow.example.org")
+	s.NewServer.OnSubmitted = func(string) { s.onAddServer() }
+	add := widget.NewButtonWithIcon(lang.L("Add server"), theme.ContentAddIcon(), s.onAddServer)
+
+	s.Days = widget.NewEntry()
+	s.Days.SetText(strconv.Itoa(u.State.ReminderDays()))
+	s.Days.Validator = func(t string) error {
+		if n, err := strconv.Atoi(strings.TrimSpace(t)); err != nil || n < 1 || n > 3650 {
+			return errBadDays
+		}
+		return nil
+	}
+	s.Days.OnChanged = func(t string) {
+		if s.Days.Validator(t) == nil {
+			n, _ := strconv.Atoi(strings.TrimSpace(t))
+			u.State.SetReminderDays(n)
+		}
+	}
+
+	var labels []string
+	for _, c := range languageNames {
+		labels = append(labels, languageLabel(c))
+	}
+	s.Language = widget.NewSelect(labels, nil)
+	s.Language.SetSelected(languageLabel(u.State.Language()))
+	s.Language.OnChanged = func(label string) {
+		u.State.SetLanguage(languageNames[slices.Index(labels, label)])
+		s.Error.SetText(lang.L("The language changes the next time Passcrow starts."))
+		s.Error.Importance = widget.LowImportance
+		s.Error.Refresh()
+	}
+
+	s.Autostart = widget.NewCheck(lang.L("Check for due renewals when I log in"), nil)
+	on, err := u.State.AutostartEnabled()
+	s.Autostart.SetChecked(on && err == nil)
+	s.Autostart.OnChanged = func(on bool) {
+		if err := u.State.SetAutostart(on); err != nil {
+			s.Error.SetText(lang.L("Could not change the login reminder: {{.Err}}", map[string]any{"Err": err.Error()}))
+		}
+	}
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Renew every (days)"), s.Days),
+		widget.NewFormItem(lang.L("Language"), s.Language),
+	)
+	body := container.NewVBox(
+		widget.NewLabelWithStyle(lang.L("Servers"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.Servers,
+		container.NewBorder(nil, nil, nil, add, s.NewServer),
+		widget.NewSeparator(),
+		form,
+		s.Autostart,
+		para(lang.L("Passcrow also reminds you to renew when a server's fragment expires within 60 days.")),
+		s.Error,
+	)
+	back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), u.ShowOverview)
+	u.show(s, page(lang.L("Settings"), container.NewVScroll(body), back))
+}
+
+type settingsError string
+
+func (e settingsError) Error() string { return lang.L(string(e)) }
+
+const errBadDays = settingsError("a number of days from 1 to 3650")
+
+func (s *Settings) refreshServers() {
+	s.Servers.RemoveAll()
+	list := s.ui.State.Servers()
+	if len(list) == 0 {
+		s.Servers.Add(para(lang.L("No servers yet. Add one, or try Passcrow with the local demo server.")))
+	}
+	for _, url := range list {
+		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+			s.ui.State.SetServers(slices.DeleteFunc(s.ui.State.Servers(), func(x string) bool { return x == url }))
+			s.refreshServers()
+		})
+		s.Servers.Add(container.NewBorder(nil, nil, nil, remove, widget.NewLabel(url)))
+	}
+}
+
+func (s *Settings) onAddServer() {
+	url := strings.TrimRight(strings.TrimSpace(s.NewServer.Text), "/")
+	if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://127.0.0.1:") {
+		s.Error.SetText(lang.L("A server address starts with https://"))
+		return
+	}
+	s.Error.SetText("")
+	s.NewServer.SetText("")
+	s.ui.State.SetServers(appendNew(s.ui.State.Servers(), url))
+	s.refreshServers()
+}

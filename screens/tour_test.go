@@ -1,0 +1,190 @@
+package screens
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/passcrow/passcrow-desktop/app/state"
+)
+
+// newTestUI is the app as a user meets it, headless: fyne's test driver,
+// the real file store in a PASSCROW_HOME-style temp dir, and the demo
+// server (our server, in process on 127.0.0.1, codes to its outbox).
+func newTestUI(t *testing.T) *UI {
+	t.Helper()
+	a := test.NewTempApp(t)
+	home := t.TempDir()
+	st, err := state.Open(a.Preferences(), state.Options{Home: home})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	w := test.NewTempWindow(t, nil)
+	u := New(a, w, st, filepath.Join(home, "demo"))
+	u.MailboxPoll = 0    // the tour refreshes the mailbox itself
+	u.KnownServers = nil // stay off the network
+	return u
+}
+
+func testDriver(t *testing.T, u *UI) TourDriver {
+	return TourDriver{
+		Tap: func(b *widget.Button) { test.Tap(b) },
+		Type: func(e *widget.Entry, s string) {
+			e.SetText("")
+			test.Type(e, s)
+		},
+		Do:   func(f func()) { f() },
+		Shot: func(name string) { t.Log("step", name) },
+	}
+}
+
+// TestTourSetupAndRecovery taps and types through the whole setup and
+// recovery flows against the in-process demo server. Tour itself checks
+// each screen (the refused address, 2 of 3 by default, the server's
+// policy, progress, the item in the overview, "1 of 2 received", the
+// recovered secret); here we check what is left on screen afterwards.
+func TestTourSetupAndRecovery(t *testing.T) {
+	u := newTestUI(t)
+	u.Start()
+	if err := Tour(u, testDriver(t, u)); err != nil {
+		t.Fatal(err)
+	}
+	over, ok := u.Current().(*Overview)
+	if !ok {
+		t.Fatalf("after the tour the %T screen shows, want the overview", u.Current())
+	}
+	if len(over.Items) != 1 || over.Items[0].Threshold != 2 || len(over.Items[0].Places) != 3 {
+		t.Fatalf("overview items = %+v, want one needing 2 of 3", over.Items)
+	}
+	card := over.Cards["Password manager"]
+	if card == nil || card.Subtitle != "Protected" {
+		t.Fatalf("card = %+v, want a Protected card", card)
+	}
+	if !u.State.Renewable("Password manager") {
+		t.Error("the plan was not kept for renewal")
+	}
+	// The mailbox window shows the three codes the recovery asked for.
+	if u.mailbox == nil || len(u.mailbox.Messages) != 3 || u.mailbox.Messages[0].Code == "" {
+		t.Errorf("demo mailbox = %+v, want 3 messages with codes", u.mailbox)
+	}
+}
+
+// TestRenewSwitchesPacksAndForgetsOld renews an item with the secret typed
+// twice, then checks that the old codes no longer work (old escrows gone)
+// and that recovery still works with the new pack; then forgets it.
+func TestRenewSwitchesPacksAndForgetsOld(t *testing.T) {
+	u := newTestUI(t)
+	u.Start()
+	if err := Tour(u, testDriver(t, u)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := u.State.Items()
+
+	u.ShowRenew("Password manager", nil)
+	r := u.Current().(*Renew)
+	test.Type(r.Secret, TourSecret)
+	test.Type(r.Again, "wrong")
+	test.Tap(r.Start)
+	if r.Error.Text == "" {
+		t.Fatal("mismatched secrets were accepted")
+	}
+	r.Again.SetText("")
+	test.Type(r.Again, TourSecret)
+	test.Tap(r.Start)
+	s, ok := u.Current().(*Setup)
+	if !ok {
+		t.Fatalf("renew shows %T", u.Current())
+	}
+	if err := wait(s.done, TourStepTimeout, "renewal"); err != nil {
+		t.Fatal(err)
+	}
+	if s.Step != stepDone {
+		t.Fatalf("renewal ended at step %d: %s", s.Step, s.Error.Text)
+	}
+	after, _ := u.State.Items()
+	if len(after) != 1 || after[0].Renewed.Before(before[0].Renewed) || after[0].Places[0].Hint != before[0].Places[0].Hint {
+		t.Fatalf("items after renewal = %+v", after)
+	}
+
+	// Recover again with the new fragments.
+	u.ShowRecovery("Password manager")
+	rec := u.Current().(*Recovery)
+	if err := wait(rec.started, TourStepTimeout, "codes"); err != nil {
+		t.Fatal(err)
+	}
+	codes, err := tourCodes(u.State.Demo(), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range codes[1:] {
+		test.Type(rec.Code, c)
+		test.Tap(rec.UseCode)
+		if err := wait(rec.pending, TourStepTimeout, "code"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rec.Secret == nil || rec.Secret.Text != TourSecret {
+		t.Fatalf("recovery after renewal: %q", rec.Error.Text)
+	}
+
+	// Forget, confirming the dialog.
+	u.ShowOverview()
+	over := u.Current().(*Overview)
+	if err := wait(over.forget("Password manager"), TourStepTimeout, "forget"); err != nil {
+		t.Fatal(err)
+	}
+	if items, _ := u.State.Items(); len(items) != 0 {
+		t.Fatalf("after forget: %+v", items)
+	}
+}
+
+func TestSetupWarnsWhenOneServerHoldsEnough(t *testing.T) {
+	u := newTestUI(t)
+	u.ShowSetup(state.Plan{})
+	s := u.Current().(*Setup)
+	test.Type(s.Name, "Disk")
+	test.Type(s.Secret, "hunter2")
+	test.Tap(s.Next)
+	for _, id := range []string{"a@example.org", "b@example.org"} {
+		test.Type(s.Identity, id)
+		test.Tap(s.AddIdentity)
+	}
+	test.Tap(s.Next)
+	s.Policy.SetSelected(s.Policy.Options[0]) // all: 2 of 2
+	if !strings.Contains(s.Explain.Text, "2 of 2") {
+		t.Fatalf("explanation %q", s.Explain.Text)
+	}
+	s.Plan.Servers = []string{"https://one.example", "https://two.example"}
+	s.Plan.Policy = state.PolicyAnyOne
+	s.updateWarningFor(s.Plan.Servers)
+	if !s.Warning.Visible() || !strings.Contains(s.Warning.Text, "one.example") {
+		t.Fatalf("any one of two: warning %q visible=%v", s.Warning.Text, s.Warning.Visible())
+	}
+	s.Plan.Policy = state.PolicyAll
+	s.updateWarningFor(s.Plan.Servers)
+	if s.Warning.Visible() {
+		t.Fatalf("all of two on two servers warns %q", s.Warning.Text)
+	}
+}
+
+func TestEnterSubmits(t *testing.T) {
+	u := newTestUI(t)
+	u.ShowSetup(state.Plan{})
+	s := u.Current().(*Setup)
+	test.Type(s.Name, "Disk")
+	test.Type(s.Secret, "hunter2")
+	s.Secret.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.Step != stepIdentities {
+		t.Fatalf("Enter in the secret left the wizard at step %d", s.Step)
+	}
+	test.Type(s.Identity, "a@example.org")
+	s.Identity.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(s.Plan.Identities) != 1 {
+		t.Fatalf("Enter in the identity added %v", s.Plan.Identities)
+	}
+}

@@ -1,0 +1,202 @@
+// Package screens is the Passcrow desktop app's user interface: one file
+// per screen (welcome, overview, setup wizard, recovery wizard, renewal,
+// settings, demo mailbox). A screen is a struct of widgets plus the shared
+// state and the window, with onX handler methods. Slow work runs in
+// goroutines that touch widgets only through fyne.Do, so the UI never
+// blocks. The screens take fyne.App and fyne.Window as parameters and never
+// import fyne.io/fyne/v2/app, so tests drive them with fyne's test driver.
+package screens
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/passcrow/passcrow-desktop/app/state"
+)
+
+// MinSize is the smallest window the screens are laid out for.
+var MinSize = fyne.NewSize(720, 540)
+
+// UI is the main window and the screen it shows.
+type UI struct {
+	App   fyne.App
+	Win   fyne.Window
+	State *state.State
+	// DemoDir is where the demo server keeps its data and outbox.
+	DemoDir string
+
+	// KnownServers are the public servers the setup wizard offers
+	// (state.KnownServers; tests clear it to stay off the network).
+	KnownServers []string
+	// MailboxPoll is how often the demo mailbox looks for new messages;
+	// 0 turns polling off (tests refresh it themselves).
+	MailboxPoll time.Duration
+
+	// current is the screen on show, for tests and the script hook;
+	// changed is closed and replaced whenever it changes.
+	mu      sync.Mutex
+	current any
+	changed chan struct{}
+	// Wrap, when set, wraps every screen's content (the app adds a probe
+	// that tells when a frame was drawn).
+	Wrap    func(fyne.CanvasObject) fyne.CanvasObject
+	mailbox *Mailbox
+}
+
+// New makes the UI for w. Call Start to show the first screen.
+func New(a fyne.App, w fyne.Window, st *state.State, demoDir string) *UI {
+	u := &UI{App: a, Win: w, State: st, DemoDir: demoDir, KnownServers: state.KnownServers, MailboxPoll: 500 * time.Millisecond, changed: make(chan struct{})}
+	w.Resize(MinSize)
+	return u
+}
+
+// Start shows the welcome screen on the first run, else the overview.
+func (u *UI) Start() {
+	if !u.State.Welcomed() {
+		u.ShowWelcome()
+		return
+	}
+	u.ShowOverview()
+}
+
+// Current is the screen on show.
+func (u *UI) Current() any {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.current
+}
+
+func (u *UI) show(screen any, content fyne.CanvasObject) {
+	if u.Wrap != nil {
+		content = u.Wrap(content)
+	}
+	u.Win.SetContent(content)
+	u.mu.Lock()
+	u.current = screen
+	close(u.changed)
+	u.changed = make(chan struct{})
+	u.mu.Unlock()
+}
+
+// WaitScreen waits until the screen on show is a T, for tests and the
+// script hook, which drive the UI from another goroutine.
+func WaitScreen[T any](u *UI, timeout time.Duration) (T, error) {
+	deadline := time.After(timeout)
+	for {
+		u.mu.Lock()
+		cur, ch := u.current, u.changed
+		u.mu.Unlock()
+		if s, ok := cur.(T); ok {
+			return s, nil
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			var zero T
+			return zero, fmt.Errorf("waited %v for a %T screen, %T is shown", timeout, zero, cur)
+		}
+	}
+}
+
+// wait waits for ch to close.
+func wait(ch <-chan struct{}, timeout time.Duration, what string) error {
+	if ch == nil {
+		return fmt.Errorf("%s never started", what)
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-time.After(timeout):
+		return fmt.Errorf("waited %v for %s", timeout, what)
+	}
+}
+
+// showError tells the user what went wrong, in their language when the
+// message is one we know.
+func (u *UI) showError(err error) {
+	if errors.Is(err, state.ErrCanceled) {
+		return
+	}
+	dialog.ShowError(errors.New(lang.L(err.Error())), u.Win)
+}
+
+// page is a screen's frame: a heading, the body and a row of buttons.
+func page(title string, body fyne.CanvasObject, buttons ...fyne.CanvasObject) fyne.CanvasObject {
+	heading := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading.SizeName = theme.SizeNameSubHeadingText
+	var bottom fyne.CanvasObject
+	if len(buttons) > 0 {
+		bottom = container.NewPadded(container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, buttons...)...))
+	}
+	return container.NewBorder(container.NewPadded(heading), bottom, nil, nil, container.NewPadded(body))
+}
+
+// para is a wrapped paragraph of text.
+func para(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// demoDir picks where the demo server keeps its data: given by Run, or a
+// private directory under the user's cache.
+func (u *UI) demoDir() string {
+	if u.DemoDir != "" {
+		return u.DemoDir
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "passcrow", "demo")
+	}
+	return filepath.Join(os.TempDir(), "passcrow-demo")
+}
+
+// startDemo starts the demo server off the UI goroutine, then calls done
+// on it.
+func (u *UI) startDemo(done func(*state.Demo)) {
+	prog := dialog.NewCustomWithoutButtons(lang.L("Starting the demo server…"), widget.NewProgressBarInfinite(), u.Win)
+	prog.Show()
+	go func() {
+		d, err := u.State.StartDemo(u.demoDir())
+		fyne.Do(func() {
+			prog.Hide()
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			done(d)
+		})
+	}()
+}
+
+// background runs f off the UI goroutine with a cancellable context.
+func background(f func(ctx context.Context)) context.CancelFunc {
+	ctx, cancel := context.WithCancel(context.Background())
+	go f(ctx)
+	return cancel
+}
+
+// readLimited reads all of r, refusing more than limit bytes.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, errors.New(lang.L("That file is too big to be a recovery pack."))
+	}
+	return b, nil
+}
