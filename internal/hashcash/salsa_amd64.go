@@ -10,8 +10,8 @@ func blockMixSSE2(in, v, out *block)
 // Every amd64 CPU has SSE2.
 var defaultMixer = sse2Mixer
 
-// sse2Mixer keeps at position i of each sub-block its word 5*i mod 16, the layout
-// the assembly's Salsa20/8 works on.
+// sse2Mixer keeps at position i of each sub-block its word 5*i mod 16, the
+// layout the assembly's Salsa20/8 works on.
 var sse2Mixer = &mixer{
 	name: "sse2",
 	load: func(x *block, b []byte) {
