@@ -13,7 +13,7 @@ packages=(
   # the OS keychain: a real Secret Service on D-Bus
   gnome-keyring dbus-x11 dbus
   # real mail: SMTP into IMAP mailboxes
-  dovecot-imapd dovecot-lmtpd opensmtpd
+  dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd
   # load generator for the server benchmark
   wrk
 )
