@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -85,6 +87,11 @@ func Combine(p *Pack, fetched map[string]Fragment) (secret []byte, bad *BadFragm
 		return nil, nil, e
 	}
 	total := binomial(len(cands), need)
+	// Up to maxCombinations subsets are tried all, in order. Beyond, random
+	// subsets are drawn instead: in lexicographic order one bad fragment
+	// among the first would spoil every subset the cap lets us reach,
+	// while a random subset avoids a few bad ones with good odds.
+	random := total > maxCombinations
 	pick := make([]int, need)
 	for i := range pick {
 		pick[i] = i
@@ -92,7 +99,10 @@ func Combine(p *Pack, fetched map[string]Fragment) (secret []byte, bad *BadFragm
 	try := make([]Fragment, 0, p.Threshold)
 	for tries := 0; ; tries++ {
 		if tries == maxCombinations {
-			return nil, report(nil), fmt.Errorf("%w: tried %d of %d; fetch fewer fragments or find the wrong ones", ErrSearchLimit, tries, total)
+			return nil, report(nil), fmt.Errorf("%w: tried %d of %d at random; a location may have sent a wrong fragment, or the pack was changed", ErrSearchLimit, tries, total)
+		}
+		if random {
+			randomSubset(pick, len(cands))
 		}
 		try = append(try[:0], p.Fragments...)
 		for _, i := range pick {
@@ -106,7 +116,7 @@ func Combine(p *Pack, fetched map[string]Fragment) (secret []byte, bad *BadFragm
 				base := try[:p.Threshold-1]
 				var wrong []string
 				for i, c := range cands {
-					if contains(pick, i) {
+					if slices.Contains(pick, i) {
 						continue
 					}
 					k, err := sch.combine(append(append([]Fragment(nil), base...), c.f))
@@ -117,7 +127,7 @@ func Combine(p *Pack, fetched map[string]Fragment) (secret []byte, bad *BadFragm
 				return secret, report(wrong), nil
 			}
 		}
-		if !nextCombination(pick, len(cands)) {
+		if !random && !nextCombination(pick, len(cands)) {
 			break
 		}
 	}
@@ -127,13 +137,12 @@ func Combine(p *Pack, fetched map[string]Fragment) (secret []byte, bad *BadFragm
 	return nil, report(nil), fmt.Errorf("%w: no %d of the %d fragments fit; the pack may have been changed", ErrNoMatch, need, len(cands))
 }
 
-func contains(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
+// randomSubset fills pick with a random len(pick)-subset of 0..n-1,
+// sorted. The choice needs no secrecy, only spread.
+func randomSubset(pick []int, n int) {
+	perm := rand.Perm(n)[:len(pick)]
+	slices.Sort(perm)
+	copy(pick, perm)
 }
 
 // nextCombination steps pick to the next k-subset of 0..n-1 in
@@ -154,18 +163,14 @@ func nextCombination(pick []int, n int) bool {
 	return true
 }
 
-// binomial is C(n, k), saturating instead of overflowing.
+// binomial is C(n, k), for the n <= MaxLocations this package meets.
 func binomial(n, k int) uint64 {
 	if k < 0 || k > n {
 		return 0
 	}
 	r := uint64(1)
 	for i := 1; i <= k; i++ {
-		next := r * uint64(n-k+i) / uint64(i)
-		if next < r {
-			return ^uint64(0)
-		}
-		r = next
+		r = r * uint64(n-k+i) / uint64(i)
 	}
 	return r
 }

@@ -93,7 +93,7 @@ func decodeObject(data []byte, path string) (map[string]json.RawMessage, error) 
 		key := t.(string) // object keys are always strings
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			return nil, fail("bad JSON in %q: %v", key, err)
+			return nil, packErr(join(path, key), "bad JSON: %v", err)
 		}
 		if _, dup := m[key]; dup {
 			return nil, packErr(join(path, key), "appears twice")

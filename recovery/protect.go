@@ -34,6 +34,8 @@ const cleanupTimeout = 2 * time.Minute
 // policy says and places one fragment at each location, in order. If any
 // placement fails, the fragments already placed are deleted before the
 // error is returned, so nothing is left behind that the user cannot see.
+// The key and the fragments are wiped from memory on return, so a
+// Location must copy a fragment it wants to keep past Place.
 func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
 	now := time.Now
 	if req.Now != nil {

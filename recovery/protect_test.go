@@ -305,4 +305,3 @@ func TestRenew(t *testing.T) {
 		t.Fatalf("failing Renew left %d fragments", s.count()-before)
 	}
 }
-
