@@ -3,3 +3,5 @@
 package hashcash
 
 var defaultMixer = genericMixer
+
+func usableMixers() []*mixer { return []*mixer{genericMixer} }
