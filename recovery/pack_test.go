@@ -3,6 +3,7 @@ package recovery
 import (
 	"bytes"
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -122,4 +123,24 @@ func FuzzPackRoundTrip(f *testing.F) {
 			t.Fatalf("marshal is not canonical:\n%s\n%s", b, b2)
 		}
 	})
+}
+
+// The example in docs/PACK-FORMAT.md is a valid, canonical pack.
+func TestPackFormatDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../docs/PACK-FORMAT.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(doc), "```json\n")
+	example, _, ok := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatal("no JSON example in the doc")
+	}
+	p, err := ParsePack([]byte(example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := p.Marshal(); string(b) != example {
+		t.Fatalf("the example is not canonical:\n%s", b)
+	}
 }
