@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Measures the figures the issues ask for; run on a quiet machine:
+#   hashcash: median solve time over 20 runs at 11/12/13 bits, one core vs all
+#   server:   req/s per endpoint at concurrency 1 and 16 over loopback
+#   app:      cold start to first frame and RSS vs a Fyne hello-world
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+echo "load average: $(cat /proc/loadavg)"
+
+echo "== hashcash"
+go test ./internal/hashcash/ -run '^$' -bench 'Scrypt|Digest' -benchtime 2000x
+PASSCROW_BENCH=1 go test ./internal/hashcash/ -run TestSolveMedian -v -timeout 30m | grep -v '^=== RUN'
+
+echo "== server (Go client, keep-alive, loopback)"
+go test ./server/ -run '^$' -bench . -benchtime 5000x
+[ -x scripts/bench-server.sh ] && scripts/bench-server.sh
+
+echo "== app startup"
+[ -x scripts/bench-startup.sh ] && scripts/bench-startup.sh
