@@ -21,22 +21,30 @@ const DBName = "passcrow.db"
 // ErrClosed is returned by a BoltStore used after Close.
 var ErrClosed = errors.New("server: store is closed")
 
-// Buckets. Every value starts with its 8-byte big-endian expiration; the
-// expiry bucket indexes all of them by tag || expiration || key, so a
-// sweep reads only what has expired.
+// Buckets. Every escrow value starts with its 8-byte big-endian
+// expiration; the expiry bucket indexes escrows by tag || expiration ||
+// id, so a sweep reads only what has expired.
 var (
 	bucketEscrow = []byte("escrow")
-	bucketCode   = []byte("code")
-	bucketSpent  = []byte("spent")
 	bucketExpiry = []byte("expiry")
 )
 
-// BoltStore is the default Store: one bbolt file, crash-safe (each write
-// is an fsynced transaction), readable by many requests at once. Writes
-// that arrive while one commits are committed together, so under load
-// many requests share one fsync without delaying a lone request.
+// tagEscrow is the expiry index tag of escrows. Files written before codes
+// and spent tokens moved to memory also hold buckets "code" and "spent",
+// indexed under 'c' and 's'; OpenBoltStore drops them.
+const tagEscrow = 'e'
+
+var legacyBuckets = map[byte][]byte{'c': []byte("code"), 's': []byte("spent")}
+
+// BoltStore is the default Store: escrows in one bbolt file, crash-safe
+// (each write is an fsynced transaction) and readable by many requests at
+// once without a lock or a sync. Writes that arrive while one commits are
+// committed together, so under load many requests share one fsync without
+// delaying a lone request. Codes and spent tokens stay in memory (see
+// Store), so asking for a code and recovering only read the file.
 type BoltStore struct {
 	db      *bolt.DB
+	codes   *codeTable
 	mu      sync.RWMutex // guards closed against sends on ops
 	closed  bool
 	ops     chan boltOp
@@ -69,21 +77,37 @@ func OpenBoltStore(dir string) (*BoltStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: opening database: %w", err)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketEscrow, bucketCode, bucketSpent, bucketExpiry} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := db.Update(prepare); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("server: preparing database: %w", err)
 	}
-	s := &BoltStore{db: db, ops: make(chan boltOp, 64), stopped: make(chan struct{})}
+	s := &BoltStore{db: db, codes: newCodeTable(), ops: make(chan boltOp, 64), stopped: make(chan struct{})}
 	go s.writer()
 	return s, nil
+}
+
+// prepare creates the buckets and drops what older versions kept on disk.
+func prepare(tx *bolt.Tx) error {
+	for _, b := range [][]byte{bucketEscrow, bucketExpiry} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	for tag, name := range legacyBuckets {
+		if tx.Bucket(name) == nil {
+			continue
+		}
+		if err := tx.DeleteBucket(name); err != nil {
+			return err
+		}
+		c := tx.Bucket(bucketExpiry).Cursor()
+		for k, _ := c.Seek([]byte{tag}); k != nil && k[0] == tag; k, _ = c.Seek([]byte{tag}) {
+			if err := c.Delete(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // writer commits queued ops; whatever queued up during one commit goes
@@ -162,11 +186,6 @@ type escrowRecord struct {
 	Data string `json:"d"`
 }
 
-type codeRecord struct {
-	Code     string `json:"c"`
-	Failures int    `json:"f"`
-}
-
 func (s *BoltStore) CreateEscrow(ctx context.Context, e Escrow, now time.Time) error {
 	payload, err := json.Marshal(escrowRecord{Kind: e.Kind, Data: e.Data})
 	if err != nil {
@@ -178,10 +197,9 @@ func (s *BoltStore) CreateEscrow(ctx context.Context, e Escrow, now time.Time) e
 			return ErrExists
 		}
 		// A code left from an expired escrow of the same id must not
-		// apply to the new one.
-		if err := del(tx, bucketCode, id); err != nil {
-			return err
-		}
+		// apply to the new one. It goes before the commit, so no code
+		// asked for the new escrow (readable only after it) can be lost.
+		s.codes.drop(e.ID)
 		return put(tx, bucketEscrow, id, e.Expiration, payload)
 	})
 }
@@ -204,59 +222,43 @@ func (s *BoltStore) Escrow(_ context.Context, id string, now time.Time) (Escrow,
 }
 
 func (s *BoltStore) DeleteEscrow(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *bolt.Tx) error {
-		if err := del(tx, bucketEscrow, []byte(id)); err != nil {
-			return err
-		}
-		return del(tx, bucketCode, []byte(id))
+	err := s.write(ctx, func(tx *bolt.Tx) error {
+		return del(tx, bucketEscrow, []byte(id))
 	})
+	s.codes.drop(id) // without its escrow a code is useless, even if err != nil
+	return err
 }
 
-func (s *BoltStore) PutCode(ctx context.Context, id string, c Code) error {
-	payload, err := json.Marshal(codeRecord{Code: c.Code, Failures: c.Failures})
-	if err != nil {
-		return err
+func (s *BoltStore) PutCode(_ context.Context, id string, c Code) error {
+	if s.isClosed() {
+		return ErrClosed
 	}
-	return s.write(ctx, func(tx *bolt.Tx) error {
-		return put(tx, bucketCode, []byte(id), c.Expiration, payload)
-	})
+	s.codes.put(id, c)
+	return nil
 }
 
-func (s *BoltStore) UpdateCode(ctx context.Context, id string, now time.Time, fn func(*Code) bool) error {
-	key := []byte(id)
-	return s.write(ctx, func(tx *bolt.Tx) error {
-		exp, payload, ok := get(tx, bucketCode, key)
-		if !ok || !alive(exp, now) {
-			return ErrNotFound
-		}
-		var r codeRecord
-		if err := json.Unmarshal(payload, &r); err != nil {
-			return fmt.Errorf("server: code record: %w", err)
-		}
-		c := Code{Code: r.Code, Expiration: exp, Failures: r.Failures}
-		if !fn(&c) {
-			return del(tx, bucketCode, key)
-		}
-		payload, err := json.Marshal(codeRecord{Code: c.Code, Failures: c.Failures})
-		if err != nil {
-			return err
-		}
-		return put(tx, bucketCode, key, c.Expiration, payload)
-	})
+func (s *BoltStore) UpdateCode(_ context.Context, id string, now time.Time, fn func(*Code) bool) error {
+	if s.isClosed() {
+		return ErrClosed
+	}
+	return s.codes.update(id, now, fn)
 }
 
-func (s *BoltStore) SpendToken(ctx context.Context, token string, until int64, now time.Time) error {
-	key := []byte(token)
-	return s.write(ctx, func(tx *bolt.Tx) error {
-		if exp, _, ok := get(tx, bucketSpent, key); ok && alive(exp, now) {
-			return ErrExists
-		}
-		return put(tx, bucketSpent, key, until, nil)
-	})
+func (s *BoltStore) SpendToken(_ context.Context, token string, until int64, now time.Time) error {
+	if s.isClosed() {
+		return ErrClosed
+	}
+	return s.codes.spend(token, until, now)
 }
 
-// Sweep deletes in chunks, so a large backlog never holds the write lock
-// for long.
+func (s *BoltStore) isClosed() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.closed
+}
+
+// Sweep deletes expired escrows in chunks, so a large backlog never holds
+// the write lock for long, and then expired codes and tokens.
 func (s *BoltStore) Sweep(ctx context.Context, now time.Time) (int, error) {
 	const chunk = 1000
 	total := 0
@@ -266,21 +268,17 @@ func (s *BoltStore) Sweep(ctx context.Context, now time.Time) (int, error) {
 			idx := tx.Bucket(bucketExpiry)
 			var doomed [][]byte
 			c := idx.Cursor()
-			for _, b := range [][]byte{bucketEscrow, bucketCode, bucketSpent} {
-				tag := tagFor(b)
-				for k, _ := c.Seek([]byte{tag}); k != nil && k[0] == tag && len(doomed) < chunk; k, _ = c.Next() {
-					if len(k) >= 9 && int64(binary.BigEndian.Uint64(k[1:9])) > now.Unix() {
-						break
-					}
-					doomed = append(doomed, bytes.Clone(k))
+			for k, _ := c.Seek([]byte{tagEscrow}); k != nil && k[0] == tagEscrow && len(doomed) < chunk; k, _ = c.Next() {
+				if len(k) >= 9 && int64(binary.BigEndian.Uint64(k[1:9])) > now.Unix() {
+					break
 				}
+				doomed = append(doomed, bytes.Clone(k))
 			}
+			b := tx.Bucket(bucketEscrow)
 			for _, k := range doomed {
-				if len(k) >= 9 {
-					b := tx.Bucket(bucketForTag(k[0]))
-					key := k[9:]
-					// The entry may have been replaced since; then its
-					// expiration differs and only the stale index goes.
+				// The escrow may have been replaced since; then its
+				// expiration differs and only the stale index goes.
+				if key := k[min(len(k), 9):]; len(k) >= 9 {
 					if v := b.Get(key); len(v) >= 8 && bytes.Equal(v[:8], k[1:9]) {
 						if err := b.Delete(key); err != nil {
 							return err
@@ -295,29 +293,19 @@ func (s *BoltStore) Sweep(ctx context.Context, now time.Time) (int, error) {
 			return nil
 		})
 		total += n
-		if err != nil || n < chunk {
+		if err != nil {
 			return total, err
+		}
+		if n < chunk {
+			return total + s.codes.sweep(now), nil
 		}
 	}
 }
 
-func tagFor(bucket []byte) byte { return bucket[0] } // 'e', 'c', 's': distinct first letters
-
-func bucketForTag(tag byte) []byte {
-	switch tag {
-	case 'e':
-		return bucketEscrow
-	case 'c':
-		return bucketCode
-	case 's':
-		return bucketSpent
-	}
-	return nil
-}
-
-func indexKey(bucket, key []byte, exp int64) []byte {
+// indexKey names an escrow in the expiry index.
+func indexKey(key []byte, exp int64) []byte {
 	k := make([]byte, 9, 9+len(key))
-	k[0] = tagFor(bucket)
+	k[0] = tagEscrow
 	binary.BigEndian.PutUint64(k[1:9], uint64(exp))
 	return append(k, key...)
 }
@@ -339,7 +327,7 @@ func put(tx *bolt.Tx, bucket, key []byte, exp int64, payload []byte) error {
 	if err := tx.Bucket(bucket).Put(key, append(v, payload...)); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketExpiry).Put(indexKey(bucket, key, exp), nil)
+	return tx.Bucket(bucketExpiry).Put(indexKey(key, exp), nil)
 }
 
 func del(tx *bolt.Tx, bucket, key []byte) error {
@@ -347,7 +335,7 @@ func del(tx *bolt.Tx, bucket, key []byte) error {
 	if !ok {
 		return nil
 	}
-	if err := tx.Bucket(bucketExpiry).Delete(indexKey(bucket, key, exp)); err != nil {
+	if err := tx.Bucket(bucketExpiry).Delete(indexKey(key, exp)); err != nil {
 		return err
 	}
 	return tx.Bucket(bucket).Delete(key)

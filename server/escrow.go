@@ -85,6 +85,10 @@ func (s *Server) processEscrow(ctx context.Context, req *wire.EscrowRequest) (wi
 		// Checked before the token is spent, so a refused id costs no work.
 		return wire.EscrowResponse{}, fmt.Errorf("%w: %q", ErrIDTaken, e.ID)
 	}
+	// The token is spent before the escrow is made, so of two requests
+	// with one token at most one creates an escrow. It stays spent if
+	// creation then fails: unspending could let a replay in while the
+	// first request is still running, and the client just solves again.
 	if pay.spentKey != "" {
 		err := s.store.SpendToken(ctx, pay.spentKey, pay.spentUntil, now)
 		if errors.Is(err, ErrExists) {

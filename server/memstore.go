@@ -9,21 +9,16 @@ import (
 // MemoryStore is a Store that lives in memory only: for tests and for a
 // server that may forget everything on restart.
 type MemoryStore struct {
-	mu      sync.Mutex
+	mu      sync.RWMutex // guards escrows; lookups share it
 	escrows map[string]Escrow
-	codes   map[string]Code
-	spent   map[string]int64
+	codes   *codeTable
 }
 
 var _ Store = (*MemoryStore)(nil)
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{
-		escrows: make(map[string]Escrow),
-		codes:   make(map[string]Code),
-		spent:   make(map[string]int64),
-	}
+	return &MemoryStore{escrows: make(map[string]Escrow), codes: newCodeTable()}
 }
 
 func (m *MemoryStore) CreateEscrow(_ context.Context, e Escrow, now time.Time) error {
@@ -32,14 +27,14 @@ func (m *MemoryStore) CreateEscrow(_ context.Context, e Escrow, now time.Time) e
 	if old, ok := m.escrows[e.ID]; ok && alive(old.Expiration, now) {
 		return ErrExists
 	}
-	delete(m.codes, e.ID) // a code left from an expired escrow of the same id
+	m.codes.drop(e.ID) // a code left from an expired escrow of the same id
 	m.escrows[e.ID] = e
 	return nil
 }
 
 func (m *MemoryStore) Escrow(_ context.Context, id string, now time.Time) (Escrow, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	e, ok := m.escrows[id]
 	if !ok || !alive(e.Expiration, now) {
 		return Escrow{}, ErrNotFound
@@ -51,45 +46,25 @@ func (m *MemoryStore) DeleteEscrow(_ context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.escrows, id)
-	delete(m.codes, id)
+	m.codes.drop(id)
 	return nil
 }
 
 func (m *MemoryStore) PutCode(_ context.Context, id string, c Code) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.codes[id] = c
+	m.codes.put(id, c)
 	return nil
 }
 
 func (m *MemoryStore) UpdateCode(_ context.Context, id string, now time.Time, fn func(*Code) bool) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	c, ok := m.codes[id]
-	if !ok || !alive(c.Expiration, now) {
-		return ErrNotFound
-	}
-	if fn(&c) {
-		m.codes[id] = c
-	} else {
-		delete(m.codes, id)
-	}
-	return nil
+	return m.codes.update(id, now, fn)
 }
 
 func (m *MemoryStore) SpendToken(_ context.Context, token string, until int64, now time.Time) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if exp, ok := m.spent[token]; ok && alive(exp, now) {
-		return ErrExists
-	}
-	m.spent[token] = until
-	return nil
+	return m.codes.spend(token, until, now)
 }
 
 func (m *MemoryStore) Sweep(_ context.Context, now time.Time) (int, error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	n := 0
 	for id, e := range m.escrows {
 		if !alive(e.Expiration, now) {
@@ -97,19 +72,8 @@ func (m *MemoryStore) Sweep(_ context.Context, now time.Time) (int, error) {
 			n++
 		}
 	}
-	for id, c := range m.codes {
-		if !alive(c.Expiration, now) {
-			delete(m.codes, id)
-			n++
-		}
-	}
-	for t, exp := range m.spent {
-		if !alive(exp, now) {
-			delete(m.spent, t)
-			n++
-		}
-	}
-	return n, nil
+	m.mu.Unlock()
+	return n + m.codes.sweep(now), nil
 }
 
 // Close does nothing: there is nothing to flush.

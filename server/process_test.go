@@ -388,3 +388,43 @@ func TestProcessDeletion(t *testing.T) {
 		t.Fatalf("deletion by bare id: %v, exists %v", err, exists(g))
 	}
 }
+
+// TestProcessEscrowTokenStaysSpentWhenCreateFails: the token is spent
+// before the escrow is made; when making it then fails (here another
+// client takes the prefer-id in between, as can happen for real), the
+// token stays spent and a replay is refused.
+func TestProcessEscrowTokenStaysSpentWhenCreateFails(t *testing.T) {
+	for name, open := range storeBackends {
+		t.Run(name, func(t *testing.T) {
+			store := &racedIDStore{Store: open(t), id: "0123456789abcdef"}
+			env := newTestEnv(t, func(c *Config) { c.Store = store })
+			t.Cleanup(func() { mustBeNil(t, store.Close()) })
+			req, p, now := recordedEscrow(t)
+			env.clock.set(now)
+			ctx := context.Background()
+			p.PreferID = store.id
+			if _, err := env.srv.processEscrow(ctx, withParams(t, req, p)); !errors.Is(err, ErrIDTaken) {
+				t.Fatalf("raced prefer-id: %v, want ErrIDTaken", err)
+			}
+			p.PreferID = "fedcba9876543210"
+			if _, err := env.srv.processEscrow(ctx, withParams(t, req, p)); !errors.Is(err, ErrPaymentSpent) {
+				t.Fatalf("token replayed after a failed create: %v, want ErrPaymentSpent", err)
+			}
+		})
+	}
+}
+
+// racedIDStore is a real store on which another client creates the
+// escrow id just as a token is spent: the window between the server's
+// prefer-id check and its CreateEscrow.
+type racedIDStore struct {
+	Store
+	id string
+}
+
+func (s *racedIDStore) SpendToken(ctx context.Context, token string, until int64, now time.Time) error {
+	if err := s.Store.CreateEscrow(ctx, Escrow{ID: s.id, Kind: "email", Data: "other", Expiration: now.Unix() + 60}, now); err != nil {
+		return err
+	}
+	return s.Store.SpendToken(ctx, token, until, now)
+}

@@ -33,6 +33,20 @@ type Code struct {
 // are bare escrow ids. Implementations must be safe for concurrent use;
 // expired entries must read as absent even before Sweep removes them.
 // A missing key on delete is not an error.
+//
+// Only escrows must be durable: a stored escrow is a promise for months.
+// Codes and spent tokens are short-lived and need not outlive the process,
+// so both our stores keep them in memory (codeTable), even BoltStore, whose
+// escrows are fsynced to disk. Then asking for a code and recovering only
+// read the file, and no fsync stands in their way. What a crash costs:
+//   - A pending code is lost, so its user asks for a new one. An attacker
+//     gains nothing: the wrong guesses counted against the lost code go
+//     with it, but asking for a new code resets that count anyway, and
+//     the new code goes to the escrow's identity, not to the attacker.
+//   - A hashcash token spent in the last hashcashWindow seconds could be
+//     spent once more. Its hash binds the escrow data, so the replay can
+//     only store a second copy of the very same data, for the same
+//     length of time: nothing worth crashing a server for.
 type Store interface {
 	// CreateEscrow stores e, or returns ErrExists if e.ID is taken by an
 	// unexpired escrow: an escrow is never overwritten.
@@ -42,7 +56,8 @@ type Store interface {
 	// DeleteEscrow removes the escrow and any code pending for it.
 	DeleteEscrow(ctx context.Context, id string) error
 
-	// PutCode stores c for escrow id, replacing an earlier code.
+	// PutCode stores c for escrow id, replacing an earlier code. Codes
+	// and spent tokens need not survive Close.
 	PutCode(ctx context.Context, id string, c Code) error
 	// UpdateCode runs fn on the unexpired code of escrow id in one atomic
 	// step and saves what fn leaves in *c, or deletes the code when fn

@@ -3,35 +3,49 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/passcrow/passcrow-desktop/server/verify"
+	bolt "go.etcd.io/bbolt"
 )
 
-// TestStores holds both Store implementations to the same contract.
+// storeBackends opens each Store implementation afresh.
+var storeBackends = map[string]func(t *testing.T) Store{
+	"memory": func(*testing.T) Store { return NewMemoryStore() },
+	"bolt": func(t *testing.T) Store {
+		s, err := OpenBoltStore(t.TempDir())
+		mustBeNil(t, err)
+		return s
+	},
+}
+
+// TestStores holds both Store implementations to the same contract: the
+// escrow part (durable in bbolt) and the code and token part (the memory
+// table both share), and how the two meet.
 func TestStores(t *testing.T) {
-	for name, open := range map[string]func(t *testing.T) Store{
-		"memory": func(*testing.T) Store { return NewMemoryStore() },
-		"bolt": func(t *testing.T) Store {
-			s, err := OpenBoltStore(t.TempDir())
-			mustBeNil(t, err)
-			return s
-		},
-	} {
-		t.Run(name, func(t *testing.T) {
-			s := open(t)
-			defer func() { mustBeNil(t, s.Close()) }()
-			testStoreContract(t, s)
-		})
+	for name, open := range storeBackends {
+		for part, contract := range map[string]func(*testing.T, Store){
+			"escrows": testEscrowContract,
+			"codes":   testCodeContract,
+			"both":    testEscrowCodeContract,
+		} {
+			t.Run(name+"/"+part, func(t *testing.T) {
+				s := open(t)
+				defer func() { mustBeNil(t, s.Close()) }()
+				contract(t, s)
+			})
+		}
 	}
 }
 
-func testStoreContract(t *testing.T, s Store) {
+func testEscrowContract(t *testing.T, s Store) {
 	ctx := context.Background()
 	now := time.Unix(testStart, 0)
 	e := Escrow{ID: "abc", Kind: "email", Data: "sealed", Expiration: testStart + 100}
@@ -50,6 +64,38 @@ func testStoreContract(t *testing.T, s Store) {
 	if _, err := s.Escrow(ctx, "abc", now.Add(100*time.Second)); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("expired escrow is still read: %v", err)
 	}
+	// Once expired, the id may be taken again.
+	e2 := Escrow{ID: "abc", Kind: "email", Data: "again", Expiration: testStart + 500}
+	mustBeNil(t, s.CreateEscrow(ctx, e2, now.Add(100*time.Second)))
+	if got, err := s.Escrow(ctx, "abc", now); err != nil || got != e2 {
+		t.Fatalf("escrow after reuse %+v, %v", got, err)
+	}
+	mustBeNil(t, s.DeleteEscrow(ctx, "abc"))
+	mustBeNil(t, s.DeleteEscrow(ctx, "abc"))
+	if _, err := s.Escrow(ctx, "abc", now); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("deleted escrow: %v", err)
+	}
+
+	// Sweep removes what expired, physically: reading with an old clock
+	// finds nothing any more.
+	mustBeNil(t, s.CreateEscrow(ctx, Escrow{ID: "old", Kind: "email", Data: "x", Expiration: testStart + 10}, now))
+	mustBeNil(t, s.CreateEscrow(ctx, Escrow{ID: "new", Kind: "email", Data: "y", Expiration: testStart + 1000}, now))
+	n, err := s.Sweep(ctx, now.Add(200*time.Second))
+	mustBeNil(t, err)
+	if n != 1 {
+		t.Errorf("swept %d entries, want 1", n)
+	}
+	if _, err := s.Escrow(ctx, "old", now); !errors.Is(err, ErrNotFound) {
+		t.Error("swept escrow still there")
+	}
+	if _, err := s.Escrow(ctx, "new", now); err != nil {
+		t.Errorf("unexpired escrow swept: %v", err)
+	}
+}
+
+func testCodeContract(t *testing.T, s Store) {
+	ctx := context.Background()
+	now := time.Unix(testStart, 0)
 
 	// Codes: replaced by PutCode, changed or removed by UpdateCode.
 	mustBeNil(t, s.PutCode(ctx, "abc", Code{Code: "1000000", Expiration: testStart + 50}))
@@ -91,42 +137,67 @@ func testStoreContract(t *testing.T, s Store) {
 		return true
 	}))
 
-	// Deleting takes the code along; deleting nothing is fine.
-	mustBeNil(t, s.DeleteEscrow(ctx, "abc"))
-	mustBeNil(t, s.DeleteEscrow(ctx, "abc"))
-	if err := s.UpdateCode(ctx, "abc", now, func(*Code) bool { return true }); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("code outlived its escrow: %v", err)
+	// Of many concurrent spends of one token exactly one succeeds, and
+	// it stays spent until its time is up.
+	var spent atomic.Int32
+	for range 20 {
+		wg.Go(func() {
+			err := s.SpendToken(ctx, "tok", testStart+130, now)
+			if err == nil {
+				spent.Add(1)
+			} else if !errors.Is(err, ErrExists) {
+				t.Error(err)
+			}
+		})
 	}
-
-	mustBeNil(t, s.SpendToken(ctx, "tok", testStart+130, now))
-	if err := s.SpendToken(ctx, "tok", testStart+130, now); !errors.Is(err, ErrExists) {
+	wg.Wait()
+	if spent.Load() != 1 {
+		t.Fatalf("one token spent %d times", spent.Load())
+	}
+	if err := s.SpendToken(ctx, "tok", testStart+130, now.Add(129*time.Second)); !errors.Is(err, ErrExists) {
 		t.Fatalf("respent token: %v", err)
 	}
 
-	// Sweep removes what expired, physically: reading with an old clock
-	// finds nothing any more.
-	mustBeNil(t, s.CreateEscrow(ctx, Escrow{ID: "old", Kind: "email", Data: "x", Expiration: testStart + 10}, now))
-	mustBeNil(t, s.CreateEscrow(ctx, Escrow{ID: "new", Kind: "email", Data: "y", Expiration: testStart + 1000}, now))
+	// Sweep removes expired codes and tokens, physically: reading with
+	// an old clock finds nothing any more.
 	mustBeNil(t, s.PutCode(ctx, "new", Code{Code: "1", Expiration: testStart + 20}))
+	mustBeNil(t, s.PutCode(ctx, "later", Code{Code: "1", Expiration: testStart + 1000}))
 	n, err := s.Sweep(ctx, now.Add(200*time.Second))
 	mustBeNil(t, err)
-	if n != 3 { // old escrow, code, spent token
+	if n != 3 { // codes abc and new, spent token
 		t.Errorf("swept %d entries, want 3", n)
-	}
-	if _, err := s.Escrow(ctx, "old", now); !errors.Is(err, ErrNotFound) {
-		t.Error("swept escrow still there")
 	}
 	if err := s.UpdateCode(ctx, "new", now, func(*Code) bool { return true }); !errors.Is(err, ErrNotFound) {
 		t.Error("swept code still there")
 	}
 	mustBeNil(t, s.SpendToken(ctx, "tok", testStart+130, now))
-	if _, err := s.Escrow(ctx, "new", now); err != nil {
-		t.Errorf("unexpired escrow swept: %v", err)
+	mustBeNil(t, s.UpdateCode(ctx, "later", now, func(*Code) bool { return true }))
+}
+
+// testEscrowCodeContract: a code belongs to its escrow. Deleting the
+// escrow takes the code along, and a new escrow under the id of an expired
+// one does not inherit its code.
+func testEscrowCodeContract(t *testing.T, s Store) {
+	ctx := context.Background()
+	now := time.Unix(testStart, 0)
+	mustBeNil(t, s.CreateEscrow(ctx, Escrow{ID: "abc", Kind: "email", Data: "x", Expiration: testStart + 10}, now))
+	mustBeNil(t, s.PutCode(ctx, "abc", Code{Code: "1", Expiration: testStart + 60}))
+	mustBeNil(t, s.DeleteEscrow(ctx, "abc"))
+	if err := s.UpdateCode(ctx, "abc", now, func(*Code) bool { return true }); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("code outlived its escrow: %v", err)
+	}
+
+	mustBeNil(t, s.CreateEscrow(ctx, Escrow{ID: "abc", Kind: "email", Data: "x", Expiration: testStart + 10}, now))
+	mustBeNil(t, s.PutCode(ctx, "abc", Code{Code: "1", Expiration: testStart + 60}))
+	later := now.Add(20 * time.Second)
+	mustBeNil(t, s.CreateEscrow(ctx, Escrow{ID: "abc", Kind: "email", Data: "y", Expiration: testStart + 100}, later))
+	if err := s.UpdateCode(ctx, "abc", later, func(*Code) bool { return true }); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("new escrow inherited the code of an expired one: %v", err)
 	}
 }
 
-// TestBoltPersistence: escrows and pending codes survive a restart, in a
-// private file.
+// TestBoltPersistence: escrows survive a restart, in a private file; a
+// pending code does not (see Store), so the user asks for a new one.
 func TestBoltPersistence(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	env := newTestEnv(t, func(c *Config) { c.DataDir = dir })
@@ -147,8 +218,15 @@ func TestBoltPersistence(t *testing.T) {
 	if strings.Contains(string(db), "kept on disk") {
 		t.Error("the file holds the secret in the clear")
 	}
+	if strings.Contains(string(db), code) {
+		t.Error("the file holds the verification code")
+	}
 
 	env2 := newTestEnv(t, func(c *Config) { c.DataDir = dir; c.Now = env.clock.Now })
+	if rec := env2.recover(t, f, code); rec.Error != errStrNoCode {
+		t.Fatalf("a code outlived the restart: %+v", rec)
+	}
+	code = env2.verifyCode(t, f, "1")
 	if rec := env2.recover(t, f, code); rec.EscrowSecret != "kept on disk" {
 		t.Fatalf("after reopening: %+v", rec)
 	}
@@ -156,6 +234,65 @@ func TestBoltPersistence(t *testing.T) {
 	if _, err := New(Config{DataDir: dir, Verifiers: env2.srv.cfg.Verifiers}); err == nil {
 		t.Fatal("two servers opened one database")
 	}
+}
+
+// TestBoltDropsLegacyBuckets: a file from before codes and spent tokens
+// moved to memory loses them, with their index entries, on open; its
+// escrows stay.
+func TestBoltDropsLegacyBuckets(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenBoltStore(dir)
+	mustBeNil(t, err)
+	ctx := context.Background()
+	now := time.Unix(testStart, 0)
+	mustBeNil(t, s.CreateEscrow(ctx, Escrow{ID: "abc", Kind: "email", Data: "x", Expiration: testStart + 100}, now))
+	mustBeNil(t, s.Close())
+
+	db, err := bolt.Open(filepath.Join(dir, DBName), 0o600, nil)
+	mustBeNil(t, err)
+	mustBeNil(t, db.Update(func(tx *bolt.Tx) error {
+		for tag, name := range legacyBuckets {
+			b, err := tx.CreateBucket(name)
+			if err != nil {
+				return err
+			}
+			for i := range 3 {
+				key := fmt.Appendf(nil, "old%d", i)
+				if err := b.Put(key, make([]byte, 8)); err != nil {
+					return err
+				}
+				k := append([]byte{tag}, make([]byte, 8)...)
+				if err := tx.Bucket(bucketExpiry).Put(append(k, key...), nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}))
+	mustBeNil(t, db.Close())
+
+	s, err = OpenBoltStore(dir)
+	mustBeNil(t, err)
+	mustBeNil(t, s.db.View(func(tx *bolt.Tx) error {
+		for _, name := range legacyBuckets {
+			if tx.Bucket(name) != nil {
+				t.Errorf("bucket %q still there", name)
+			}
+		}
+		var tags []byte
+		tx.Bucket(bucketExpiry).ForEach(func(k, _ []byte) error {
+			tags = append(tags, k[0])
+			return nil
+		})
+		if string(tags) != "e" {
+			t.Errorf("expiry index tags %q, want just the escrow's", tags)
+		}
+		return nil
+	}))
+	if _, err := s.Escrow(ctx, "abc", now); err != nil {
+		t.Errorf("escrow lost: %v", err)
+	}
+	mustBeNil(t, s.Close())
 }
 
 // TestSweepExpired advances the clock past an escrow's life: the sweep
