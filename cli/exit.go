@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"net"
+	"net/url"
 
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
@@ -11,7 +13,10 @@ import (
 func exitCode(err error) int {
 	var ue usageError
 	var se *recovery.ServerError
-	var ne net.Error
+	// Not net.Error: syscall.Errno implements it, so every failed file
+	// operation ("no such file") would count as a server problem.
+	var urlErr *url.Error
+	var oe *net.OpError
 	switch {
 	case errors.As(err, &ue):
 		return ExitUsage
@@ -21,7 +26,8 @@ func exitCode(err error) int {
 		errors.Is(err, recovery.ErrCodeFormat), errors.Is(err, recovery.ErrUnknownPrefix),
 		errors.Is(err, recovery.ErrNotEnough), errors.Is(err, recovery.ErrNoMatch):
 		return ExitIncomplete
-	case errors.As(err, &se), errors.As(err, &ne), errors.Is(err, errTooFewSent),
+	case errors.As(err, &se), errors.As(err, &urlErr), errors.As(err, &oe),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, errTooFewSent),
 		errors.Is(err, recovery.ErrRateLimited), errors.Is(err, recovery.ErrBadResponse),
 		errors.Is(err, recovery.ErrInsufficientPayment), errors.Is(err, recovery.ErrUnsupportedKind),
 		errors.Is(err, recovery.ErrNoPaymentScheme), errors.Is(err, recovery.ErrInsecureServer):

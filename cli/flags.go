@@ -46,11 +46,17 @@ func newFlagSet(e *env, name, synopsis string, c *commonFlags) *flag.FlagSet {
 // parse parses flags and positional arguments in any order, as people type
 // them ("protect NAME --secret-file F" and "protect --secret-file F NAME").
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	// The flag package prints the usage on every parse error too; that
+	// would put text before the JSON error on stdout, so it is shown only
+	// when asked for with -h.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
+				usage()
 				return nil, errHelpShown
 			}
 			return nil, usagef("%s: %v", fs.Name(), err)
