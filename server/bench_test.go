@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,7 +21,9 @@ import (
 // reports req/s. The reference server did 1,100-1,300 policy, 700-960
 // escrow, 500-740 verification and 750-900 recovery requests per second.
 //
-//	go test ./server -run '^$' -bench . -benchtime 2000x
+//	go test ./server -run '^$' -bench . -benchtime 5000x
+//
+// scripts/bench-server.sh measures the same with wrk (wrk_test.go).
 
 // discardVerifierFake stands in for the delivery channel (no mail goes
 // out) and keeps nothing, so memory stays flat however long a run is.
@@ -111,7 +112,7 @@ func BenchmarkPolicy(b *testing.B) {
 
 // benchEscrowBody is an escrow request paid with the free tier (an hour),
 // so no hashcash work dominates.
-func benchEscrowBody(b *testing.B) ([]byte, string) {
+func benchEscrowBody(b testing.TB) ([]byte, string) {
 	req, key := sealedEscrow(b,
 		wire.EscrowParameters{Kind: "email", Expiration: time.Now().Unix() + 3600},
 		wire.EscrowData{Description: "bench", Secret: "1-" + fmt.Sprintf("%0130x", 7), Verify: "email:alice@example.org", Timeout: 1800})
@@ -129,41 +130,9 @@ func BenchmarkEscrow(b *testing.B) {
 	})
 }
 
-// benchEscrows stores n escrows straight into the store, all holding the
-// same sealed data under one key, each with the code "1123456".
-func benchEscrows(b *testing.B, env *benchEnv, n int) (ids []string, key string) {
-	dkey := make([]byte, 32)
-	rand.Read(dkey)
-	data := seal(b, dkey, wire.EscrowData{Description: "bench", Secret: "s", Verify: "email:alice@example.org", Timeout: 1800})
-	exp := time.Now().Unix() + 3600
-	ids = make([]string, n)
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	ctx := context.Background()
-	for range 32 {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				bare := fmt.Sprintf("%032x", i+1)
-				e := Escrow{ID: bare, Kind: "email", Data: data, Expiration: exp}
-				if err := env.srv.store.CreateEscrow(ctx, e, time.Now()); err != nil {
-					b.Error(err)
-					return
-				}
-				if err := env.srv.store.PutCode(ctx, bare, Code{Code: "1123456", Expiration: exp}); err != nil {
-					b.Error(err)
-					return
-				}
-				ids[i] = fullID(e)
-			}
-		})
-	}
-	wg.Wait()
-	return ids, wire.EncodeKey(dkey)
-}
-
 func BenchmarkVerification(b *testing.B) {
 	benchMatrix(b, func(b *testing.B, env *benchEnv, conc int) {
-		ids, key := benchEscrows(b, env, 64)
+		ids, key := preloadEscrows(b, env.srv.store, 64)
 		bodies := make([][]byte, len(ids))
 		for i, id := range ids {
 			bodies[i], _ = wire.Marshal(wire.VerificationRequest{
@@ -177,7 +146,7 @@ func BenchmarkVerification(b *testing.B) {
 // an escrow and a code of its own, made before the timer starts.
 func BenchmarkRecovery(b *testing.B) {
 	benchMatrix(b, func(b *testing.B, env *benchEnv, conc int) {
-		ids, key := benchEscrows(b, env, b.N)
+		ids, key := preloadEscrows(b, env.srv.store, b.N)
 		bodies := make([][]byte, len(ids))
 		for i, id := range ids {
 			bodies[i], _ = wire.Marshal(wire.RecoveryRequest{

@@ -14,7 +14,8 @@
 // The pieces: Server (an http.Handler; serveX methods do HTTP, processX
 // methods hold the logic), Store (where escrows, codes and spent payment
 // tokens live: NewMemoryStore, or OpenBoltStore, the default when
-// Config.DataDir is set), the payment schemes of the policy, and
+// Config.DataDir is set, which keeps escrows on disk and the short-lived
+// codes and tokens in memory), the payment schemes of the policy, and
 // ListenAndServe, which runs a handler with sane timeouts until its context
 // ends. Codes are delivered by a verify.Verifier per identity kind.
 package server
