@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,7 +108,7 @@ func runExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := platform.WriteFile(*out, b); err != nil {
+	if err := atomicfile.WriteFile(*out, b); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	e.result(&c, map[string]any{"name": name, "out": *out}, fmt.Sprintf("Wrote the Recovery Pack of %q to %s.\n", name, *out))

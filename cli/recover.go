@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 	"time"
 	"unicode/utf8"
 
-	"github.com/passcrow/passcrow-desktop/platform"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -81,7 +81,7 @@ func runRecover(e *env, args []string) error {
 		e.notice("passcrow: could not remove the kept codes: %v", err)
 	}
 	if *out != "" {
-		if err := platform.WriteFile(*out, secret); err != nil {
+		if err := atomicfile.WriteFile(*out, secret); err != nil {
 			return fmt.Errorf("recover: writing %q: %w", *out, err)
 		}
 		e.result(&c, map[string]any{"name": name, "out": *out, "bytes": len(secret)},

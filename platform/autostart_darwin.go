@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -57,7 +58,7 @@ func EnableAutostart(exe string, args ...string) error {
 </dict>
 </plist>
 `)
-	if err := writeFileAtomic(p, []byte(b.String())); err != nil {
+	if err := atomicfile.WriteFile(p, []byte(b.String())); err != nil {
 		return fmt.Errorf("autostart: %w", err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package platform
 import (
 	"errors"
 	"fmt"
+	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -39,7 +40,7 @@ func EnableAutostart(exe string, args ...string) error {
 		"Terminal=false\n" +
 		"NoDisplay=true\n" +
 		"X-GNOME-Autostart-enabled=true\n"
-	if err := writeFileAtomic(p, []byte(entry)); err != nil {
+	if err := atomicfile.WriteFile(p, []byte(entry)); err != nil {
 		return fmt.Errorf("autostart: %w", err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -66,7 +67,7 @@ func (s *FileStore) Put(name string, v []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(p, v); err != nil {
+	if err := atomicfile.WriteFile(p, v); err != nil {
 		return fmt.Errorf("file store: writing %q: %w", name, err)
 	}
 	return nil
@@ -81,7 +82,7 @@ func (s *FileStore) Delete(name string) error {
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("file store: %w", err)
 	}
-	return syncDir(s.dir)
+	return atomicfile.SyncDir(s.dir)
 }
 
 // List implements Store. Files that are not ours (temporary files, files
@@ -104,36 +105,6 @@ func (s *FileStore) List() ([]string, error) {
 	return names, nil
 }
 
-func writeFileAtomic(p string, v []byte) (err error) {
-	dir := filepath.Dir(p)
-	f, err := os.CreateTemp(dir, tempPrefix+"*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err = f.Write(v); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), p); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
 // File names. Names made only of lower-case ASCII letters, digits, '.',
 // '_' and '-' (starting with a letter or digit) are kept as they are, so a
 // user looking in the directory sees "alice.blob". Any other name is
@@ -143,7 +114,7 @@ func writeFileAtomic(p string, v []byte) (err error) {
 const (
 	fileSuffix = ".blob"
 	encPrefix  = "_"
-	tempPrefix = ".tmp-"
+	tempPrefix = atomicfile.TempPrefix
 )
 
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"time"
@@ -39,42 +40,8 @@ func (o *Outbox) Send(ctx context.Context, m Message) error {
 	var r [4]byte
 	rand.Read(r[:])
 	name := now.UTC().Format("20060102T150405.000000000Z") + "-" + hex.EncodeToString(r[:]) + ".eml"
-	if err := writeFileAtomic(filepath.Join(o.Dir, name), text); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(o.Dir, name), text); err != nil {
 		return fmt.Errorf("outbox: %w", err)
-	}
-	return nil
-}
-
-func writeFileAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	// Make the rename itself durable.
-	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }
