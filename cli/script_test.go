@@ -88,21 +88,29 @@ const testMaxExpiration = 24 * time.Hour
 // the outbox verifier, sets VAR to its http URL and stops it when the
 // script ends.
 //
-//	startserver VAR OUTBOX_DIR
+// MAX_EXPIRATION (a Go duration) overrides testMaxExpiration.
+//
+//	startserver VAR OUTBOX_DIR [MAX_EXPIRATION]
 func cmdStartServer(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! startserver")
 	}
-	if len(args) != 2 {
-		ts.Fatalf("usage: startserver VAR OUTBOX_DIR")
+	if len(args) != 2 && len(args) != 3 {
+		ts.Fatalf("usage: startserver VAR OUTBOX_DIR [MAX_EXPIRATION]")
 	}
 	name, outbox := args[0], ts.MkAbs(args[1])
+	maxExp := testMaxExpiration
+	if len(args) == 3 {
+		var err error
+		maxExp, err = time.ParseDuration(args[2])
+		ts.Check(err)
+	}
 	logf, err := os.Create(ts.MkAbs(name + ".log"))
 	ts.Check(err)
 	srv, err := server.New(server.Config{
 		Verifiers:     map[string]verify.Verifier{"email": &verify.Outbox{Dir: outbox}},
 		AboutURL:      "https://passcrow.example.org/",
-		MaxExpiration: testMaxExpiration,
+		MaxExpiration: maxExp,
 		Logger:        slog.New(slog.NewTextHandler(logf, nil)),
 	})
 	ts.Check(err)
