@@ -3,11 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
-	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
+	"os"
+	"path/filepath"
 	"time"
 	"unicode/utf8"
 
+	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -46,13 +49,30 @@ func runRecover(e *env, args []string) error {
 	if err := enoughCodes(p, r, codes); err != nil {
 		return err
 	}
+	if *out != "" {
+		// Codes work once: find out now, not after spending them, that
+		// the secret could not be written.
+		if err := checkWritable(*out); err != nil {
+			return fmt.Errorf("recover: --out %q: %w", *out, err)
+		}
+	}
 	ctx := context.Background()
 	var lastErr error
 	for _, code := range codes {
+		if i, _, err := recovery.RouteCode(p.Records, code); err == nil {
+			if _, done := r.Fetched()[p.Records[i].Prefix]; done {
+				// Retyped after an earlier run (or twice): sending it
+				// again would only fail, as the server spent it.
+				e.notice("  %s  accepted earlier", p.Records[i].Prefix)
+				continue
+			}
+		}
 		rec, err := r.SubmitCode(ctx, code)
 		if err != nil {
-			// Keep going: the other codes may be enough.
-			e.notice("passcrow: code %q: %v", code, err)
+			// Keep going: the other codes may be enough. The error names
+			// the code's prefix; the code itself stays off the terminal
+			// and out of a bundling app's logs.
+			e.notice("passcrow: %v", err)
 			lastErr = err
 			continue
 		}
@@ -121,4 +141,20 @@ func enoughCodes(p *recovery.Pack, r *recovery.Recovery, codes []string) error {
 			recovery.ErrNeedMoreCodes, need, len(prefixes), have)
 	}
 	return nil
+}
+
+// checkWritable tells whether a file can be created at path, by creating
+// and removing an empty temporary file beside it (as the atomic write
+// will), so a wrong directory or permission shows before codes are spent.
+func checkWritable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return errors.New("is a directory")
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".passcrow-check-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
 }
