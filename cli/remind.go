@@ -15,8 +15,13 @@ func runRemind(e *env, args []string) error {
 	fs := newFlagSet(e, "remind", "[--interval-days N] [--quiet]", &c)
 	days := fs.Int("interval-days", 365, "renew at least this often, even when nothing expires soon")
 	quiet := fs.Bool("quiet", false, "do not show a notification, only print")
-	if _, err := parse(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		// Not ignored: "remind quiet" means something it does not do.
+		return usagef("remind: takes no arguments, only flags (got %q)", pos[0])
 	}
 	st, err := e.openStore(&c)
 	if err != nil {

@@ -34,8 +34,13 @@ func runServe(e *env, args []string) error {
 	about := fs.String("about-url", "https://passcrow.example.org/", "the server's about page, shown in policy and e-mail")
 	country := fs.String("country", "", "two-letter country code the server runs in")
 	maxDays := fs.Int("max-days", 366, "longest escrow the server accepts, in days")
-	if _, err := parse(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		// Not ignored: "serve 8080" would otherwise serve elsewhere.
+		return usagef("serve: takes no arguments, only flags (got %q)", pos[0])
 	}
 	if (*outbox == "") == (*smtpHost == "") {
 		return usagef("serve: give either --outbox DIR or --smtp-host HOST")
