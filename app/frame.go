@@ -14,12 +14,17 @@ import (
 // frame after the probe was refreshed. Fyne has no frame callback; the
 // startup benchmark and the screenshot script need one.
 type frameProbe struct {
-	raster *canvas.Raster
+	raster *canvas.Raster // the current screen's; touched on the UI goroutine only
 	drawn  chan struct{}
 }
 
 func newFrameProbe() *frameProbe {
-	p := &frameProbe{drawn: make(chan struct{}, 1)}
+	return &frameProbe{drawn: make(chan struct{}, 1)}
+}
+
+// wrap lays a new probe over content: a raster object must not move
+// from one screen to the next, since its texture goes with the old one.
+func (p *frameProbe) wrap(content fyne.CanvasObject) fyne.CanvasObject {
 	empty := image.NewNRGBA(image.Rect(0, 0, 1, 1))
 	p.raster = canvas.NewRaster(func(w, h int) image.Image {
 		select {
@@ -28,10 +33,6 @@ func newFrameProbe() *frameProbe {
 		}
 		return empty
 	})
-	return p
-}
-
-func (p *frameProbe) wrap(content fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewStack(content, p.raster)
 }
 
@@ -41,7 +42,7 @@ func (p *frameProbe) next(timeout time.Duration) bool {
 	case <-p.drawn:
 	default:
 	}
-	fyne.DoAndWait(p.raster.Refresh)
+	fyne.DoAndWait(func() { p.raster.Refresh() })
 	select {
 	case <-p.drawn:
 		return true

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -35,38 +36,35 @@ func runScript(a fyne.App, u *screens.UI, probe *frameProbe, opts Options) error
 		return errors.New("the window was never drawn")
 	}
 	var shotErr error
-	save := func(name string, img image.Image) {
-		if img == nil {
-			shotErr = errors.Join(shotErr, fmt.Errorf("no image for %s", name))
-			return
-		}
-		f, err := os.Create(filepath.Join(dir, name+".png"))
-		if err == nil {
-			err = png.Encode(f, img)
-			if cerr := f.Close(); err == nil {
-				err = cerr
+	shot := func(name string, w fyne.Window) {
+		// Without a window manager every window opens at 0,0: move the
+		// others (the demo mailbox) beside the main window.
+		for _, o := range a.Driver().AllWindows() {
+			if o != u.Win {
+				_ = exec.Command("xdotool", "search", "--name", o.Title(), "windowmove", "880", "0").Run()
 			}
 		}
+		// Repaint all of it: the X server keeps no pixels of a window
+		// area that another covered.
+		fyne.DoAndWait(func() { w.Content().Refresh() })
+		probe.next(5 * time.Second)
+		probe.next(5 * time.Second)
+		err := captureWindow(w, filepath.Join(dir, name+".png"))
 		shotErr = errors.Join(shotErr, err)
+		fmt.Println("screenshot", name, err)
 	}
 	d := screens.TourDriver{
 		Tap: func(b *widget.Button) { fyne.DoAndWait(b.OnTapped) },
 		Type: func(e *widget.Entry, s string) {
 			fyne.DoAndWait(func() { e.SetText(s) })
 		},
-		Do: fyne.DoAndWait,
-		Shot: func(name string) {
-			probe.next(5 * time.Second)
-			save(name, u.Win.Canvas().Capture())
-			fmt.Println("screenshot", name)
-		},
+		Do:   fyne.DoAndWait,
+		Shot: func(name string) { shot(name, u.Win) },
 		MailboxShot: func(name string) {
 			for _, w := range a.Driver().AllWindows() {
 				if w != u.Win {
 					probe.next(5 * time.Second)
-					probe.next(5 * time.Second)
-					save(name, w.Canvas().Capture())
-					fmt.Println("screenshot", name)
+					shot(name, w)
 				}
 			}
 		},
@@ -76,4 +74,25 @@ func runScript(a fyne.App, u *screens.UI, probe *frameProbe, opts Options) error
 		fmt.Fprintln(os.Stderr, "passcrow: tour:", err)
 	}
 	return errors.Join(err, shotErr)
+}
+
+// captureWindow saves what the X server shows of w, with ImageMagick's
+// import when there is one: Fyne's own Capture reads the GL front buffer,
+// which Mesa under Xvfb leaves black. Elsewhere it falls back to Capture.
+func captureWindow(w fyne.Window, file string) error {
+	if _, err := os.Stat("/usr/bin/import"); err == nil {
+		out, err := exec.Command("/usr/bin/import", "-window", w.Title(), file).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("import: %w: %s", err, out)
+		}
+		return nil
+	}
+	var img image.Image
+	fyne.DoAndWait(func() { img = w.Canvas().Capture() })
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	err = png.Encode(f, img)
+	return errors.Join(err, f.Close())
 }

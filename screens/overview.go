@@ -88,11 +88,12 @@ func (s *Overview) card(it state.Item) *widget.Card {
 	renew := widget.NewButtonWithIcon(lang.L("Renew"), theme.ViewRefreshIcon(), func() { u.ShowRenew(name, nil) })
 	change := widget.NewButtonWithIcon(lang.L("Change policy"), theme.DocumentCreateIcon(), func() { s.onChange(name) })
 	forget := widget.NewButtonWithIcon(lang.L("Forget"), theme.DeleteIcon(), func() { s.onForget(name) })
+	export := widget.NewButtonWithIcon(lang.L("Save the pack…"), theme.DocumentSaveIcon(), func() { u.exportPack(name) })
 	title := it.Name
 	if it.Description != "" && it.Description != it.Name {
 		title += " — " + it.Description
 	}
-	return widget.NewCard(title, status, container.NewVBox(details, container.NewHBox(recover, renew, change, forget)))
+	return widget.NewCard(title, status, container.NewVBox(details, container.NewHBox(recover, renew, change, export, forget)))
 }
 
 func date(t time.Time) string {
@@ -146,4 +147,35 @@ func (s *Overview) forget(name string) <-chan struct{} {
 		})
 	}()
 	return done
+}
+
+// exportPack saves an item's pack to a file the user picks, for a hard
+// copy or another computer. The pack holds no key: it is safe to keep
+// anywhere, as long as it is not lost.
+func (u *UI) exportPack(name string) {
+	data, err := u.State.Export(name)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		go func() {
+			_, err := w.Write(data)
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				fyne.Do(func() { u.showError(err) })
+			}
+		}()
+	}, u.Win)
+	d.SetFileName(name + ".passcrow-pack")
+	d.Show()
 }

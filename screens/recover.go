@@ -89,7 +89,7 @@ func (s *Recovery) showCodes() {
 	u := s.ui
 	s.Waiting = widget.NewProgressBarInfinite()
 	s.Code = widget.NewEntry()
-	s.Code.SetPlaceHolder(lang.L("Type a code, such as A-123-456"))
+	s.Code.SetPlaceHolder(lang.L("Type a code from your e-mail or phone"))
 	s.Code.OnSubmitted = func(string) { s.onCode() }
 	s.Code.Disable()
 	s.UseCode = widget.NewButtonWithIcon(lang.L("Use code"), theme.ConfirmIcon(), s.onCode)
@@ -97,8 +97,9 @@ func (s *Recovery) showCodes() {
 	s.UseCode.Disable()
 	s.Received = widget.NewLabel("")
 	hints := container.NewVBox()
+	intro := para(lang.L("Asking the servers to send the codes for “{{.Name}}”…", map[string]any{"Name": s.Name}))
 	body := container.NewVBox(
-		para(lang.L("Asking the servers to send the codes for “{{.Name}}”…", map[string]any{"Name": s.Name})),
+		intro,
 		s.Waiting,
 		hints,
 		container.NewBorder(nil, nil, nil, s.UseCode, s.Code),
@@ -124,6 +125,7 @@ func (s *Recovery) showCodes() {
 				return
 			}
 			s.rec = rec
+			intro.SetText(lang.L("The codes are on their way. Type them below as they arrive, in any order: the first digit or letter says which is which."))
 			for _, c := range rec.Challenges {
 				s.addHint(hints, c)
 			}

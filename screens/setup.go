@@ -215,7 +215,8 @@ func (s *Setup) showStep(step int) {
 			lang.L("Also make a hard copy: export the recovery pack and keep it on paper or a USB stick somewhere safe. Without the pack, the codes alone cannot recover anything."))
 		ok := widget.NewButtonWithIcon(lang.L("Done"), theme.ConfirmIcon(), s.ui.ShowOverview)
 		ok.Importance = widget.HighImportance
-		body, buttons = s.Finished, []fyne.CanvasObject{ok}
+		export := widget.NewButtonWithIcon(lang.L("Save the pack to a file…"), theme.DocumentSaveIcon(), func() { s.ui.exportPack(s.Plan.Name) })
+		body, buttons = s.Finished, []fyne.CanvasObject{export, ok}
 		focus = ok
 	}
 	if buttons == nil {
@@ -453,7 +454,6 @@ func (s *Setup) addServerRow(url string, checked bool) {
 	check := widget.NewCheck(label, func(bool) { s.updateWarning() })
 	check.SetChecked(checked)
 	info := widget.NewLabel(lang.L("Checking the server…"))
-	info.Importance = widget.LowImportance
 	bar := widget.NewProgressBarInfinite()
 	s.ServerChecks[url] = check
 	s.ServerInfo[url] = info

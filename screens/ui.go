@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -60,7 +62,7 @@ type UI struct {
 // New makes the UI for w. Call Start to show the first screen.
 func New(a fyne.App, w fyne.Window, st *state.State, demoDir string) *UI {
 	u := &UI{App: a, Win: w, State: st, DemoDir: demoDir, KnownServers: state.KnownServers, MailboxPoll: 500 * time.Millisecond, changed: make(chan struct{})}
-	w.Resize(MinSize)
+	w.Resize(fyne.NewSize(860, 640))
 	return u
 }
 
@@ -81,6 +83,11 @@ func (u *UI) Current() any {
 }
 
 func (u *UI) show(screen any, content fyne.CanvasObject) {
+	// A transparent rectangle of MinSize keeps the window from shrinking
+	// below the size the screens are laid out for.
+	floor := canvas.NewRectangle(color.Transparent)
+	floor.SetMinSize(MinSize)
+	content = container.NewStack(floor, content)
 	if u.Wrap != nil {
 		content = u.Wrap(content)
 	}
