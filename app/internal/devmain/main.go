@@ -1,5 +1,5 @@
-// Command devmain starts the app until the lead's main.go calls app.Run;
-// scripts use it only when there is no main package at the module root.
+// Command devmain starts the app alone, for working on it while the
+// command line is being changed.
 package main
 
 import (
