@@ -454,11 +454,11 @@ func (s *Setup) addServerRow(url string, checked bool) {
 	check := widget.NewCheck(label, func(bool) { s.updateWarning() })
 	check.SetChecked(checked)
 	info := widget.NewLabel(lang.L("Checking the server…"))
-	bar := widget.NewProgressBarInfinite()
+	busy := widget.NewActivity()
+	busy.Start()
 	s.ServerChecks[url] = check
 	s.ServerInfo[url] = info
-	s.serverList.Add(container.NewVBox(check, container.NewPadded(container.NewStack(bar, info))))
-	info.Hide()
+	s.serverList.Add(container.NewVBox(check, container.NewHBox(busy, info)))
 	fetched := make(chan struct{})
 	s.fetched[url] = fetched
 	go func() {
@@ -467,9 +467,8 @@ func (s *Setup) addServerRow(url string, checked bool) {
 		defer cancel()
 		pol, err := s.ui.State.FetchPolicy(ctx, url)
 		fyne.DoAndWait(func() {
-			bar.Stop()
-			bar.Hide()
-			info.Show()
+			busy.Stop()
+			busy.Hide()
 			if err != nil {
 				info.SetText(lang.L("Could not reach this server: {{.Err}}", map[string]any{"Err": err.Error()}))
 				info.Importance = widget.DangerImportance
