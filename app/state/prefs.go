@@ -18,9 +18,10 @@ const DefaultReminderDays = 365
 // ExpiryWarning is how long before an escrow expires that renewal is due.
 const ExpiryWarning = 60 * 24 * time.Hour
 
-// KnownServers are the public servers offered in the setup wizard. The
-// user can add others in settings.
-var KnownServers = []string{"https://passcrow-test.mailpile.is"}
+// KnownServers are the public servers offered in the setup wizard: the
+// one the reference client and Mailpile use by default. The user can add
+// others in settings.
+var KnownServers = []string{"https://passcrow.mailpile.is"}
 
 // Servers are the server URLs the user configured, without the demo.
 func (s *State) Servers() []string {
