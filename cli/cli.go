@@ -114,6 +114,9 @@ func (e *env) main(args []string) int {
 		return ExitOK
 	}
 	code := exitCode(err)
+	if errors.As(err, new(reportedError)) {
+		return code
+	}
 	if jsonWanted(args[1:]) {
 		writeJSON(e.stdout, map[string]any{"error": err.Error(), "exit": code})
 	} else {

@@ -29,3 +29,9 @@ func (e *env) result(c *commonFlags, v any, text string) {
 func (e *env) notice(format string, a ...any) {
 	fmt.Fprintf(e.stderr, format+"\n", a...)
 }
+
+// reportedError is a failure a command has already put, with "error" and
+// "exit", into its one JSON object on stdout; Main only returns its code.
+type reportedError struct{ error }
+
+func (r reportedError) Unwrap() error { return r.error }

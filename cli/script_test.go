@@ -2,8 +2,10 @@ package cli_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -75,6 +77,7 @@ func TestScripts(t *testing.T) {
 			"outboxcode":  cmdOutboxCode,
 			"filemode":    cmdFileMode,
 			"checkhome":   cmdCheckHome,
+			"onejson":     cmdOneJSON,
 		},
 	})
 }
@@ -227,5 +230,23 @@ func cmdCheckHome(ts *testscript.TestScript, neg bool, args []string) {
 		if strings.Contains(string(b), args[1]) {
 			ts.Fatalf("%s holds %q", e.Name(), args[1])
 		}
+	}
+}
+
+// cmdOneJSON checks that the last command's stdout is exactly one JSON
+// object and nothing else, as --json promises, also on failure.
+//
+//	onejson
+func cmdOneJSON(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: onejson")
+	}
+	dec := json.NewDecoder(strings.NewReader(ts.ReadFile("stdout")))
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		ts.Fatalf("stdout is not a JSON object: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		ts.Fatalf("stdout holds more than one JSON object")
 	}
 }

@@ -41,7 +41,7 @@ func runVerify(e *env, args []string) error {
 		Error     string `json:"error,omitempty"`
 	}
 	results := recovery.NewRecovery(p, keepers()).RequestCodes(context.Background(), *lang)
-	var out []sent
+	out := []sent{}
 	var text strings.Builder
 	ok := 0
 	for _, r := range results {
@@ -64,9 +64,15 @@ func runVerify(e *env, args []string) error {
 		out = append(out, s)
 	}
 	fmt.Fprintf(&text, "Codes start with the letter shown. Type %d of them: passcrow recover %s --code C ...\n", p.Need(), name)
-	e.result(&c, map[string]any{"name": name, "need": p.Need(), "sent": out}, text.String())
+	res := map[string]any{"name": name, "need": p.Need(), "sent": out}
 	if ok < p.Need() {
-		return fmt.Errorf("%w: %d sent, %d needed", errTooFewSent, ok, p.Need())
+		err = fmt.Errorf("%w: %d sent, %d needed", errTooFewSent, ok, p.Need())
+		if c.json {
+			// One object on stdout: what was sent, and the failure.
+			res["error"], res["exit"] = err.Error(), exitCode(err)
+			err = reportedError{err}
+		}
 	}
-	return nil
+	e.result(&c, res, text.String())
+	return err
 }

@@ -103,8 +103,18 @@ func testTwoOfThree(t *testing.T, m *mailtest.Mail, srv *served) {
 	home2 := filepath.Join(dir, "home2")
 	mustRun(t, cli.ExitOK, home2, "import", pack)
 	out = mustRun(t, cli.ExitServer, home2, "verify", "vault", "--json")
-	if strings.Count(out, `"error"`) < 3 {
-		t.Errorf("verify after forget: want an error for each of 3 escrows:\n%s", out)
+	var after struct {
+		Exit int
+		Sent []struct{ Prefix, Error string }
+	}
+	decode(t, out, &after)
+	if after.Exit != cli.ExitServer || len(after.Sent) != 3 {
+		t.Fatalf("verify after forget: want exit %d and 3 refusals:\n%s", cli.ExitServer, out)
+	}
+	for _, s := range after.Sent {
+		if !strings.Contains(s.Error, "No such escrow") {
+			t.Errorf("verify after forget: location %s: error %q, want the server's \"No such escrow\"", s.Prefix, s.Error)
+		}
 	}
 	srv.assertLogClean(t, append(codes, "sender-pw-e2e")...)
 }
@@ -185,9 +195,14 @@ func requestCodes(t *testing.T, m *mailtest.Mail, home, name string, boxes []mai
 	return codes
 }
 
+// decode reads the one JSON object --json promises on stdout.
 func decode(t *testing.T, out string, v any) {
 	t.Helper()
-	if err := json.Unmarshal([]byte(out), v); err != nil {
-		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	dec := json.NewDecoder(strings.NewReader(out))
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("not a JSON object: %v\n%s", err, out)
+	}
+	if dec.More() {
+		t.Fatalf("more than one JSON object on stdout:\n%s", out)
 	}
 }
