@@ -54,12 +54,15 @@ func waitInbox(ctx context.Context, c *imapclient.Client, user, password string,
 	if err := c.Login(user, password).Wait(); err != nil {
 		return "", fmt.Errorf("imap: login as %q: %w", user, err)
 	}
-	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+	sel, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
 		return "", fmt.Errorf("imap: select INBOX: %w", err)
 	}
+	// Not c.Mailbox() right after Select: go-imap unblocks Wait before it
+	// records the selected mailbox, so it can still be nil here.
+	n := sel.NumMessages
 	var seen uint32
 	for {
-		n := c.Mailbox().NumMessages
 		if n > seen {
 			text, err := fetchMatch(c, seen+1, n, match)
 			if err != nil || text != "" {
@@ -83,6 +86,9 @@ func waitInbox(ctx context.Context, c *imapclient.Client, user, password string,
 		}
 		if err := ctx.Err(); err != nil {
 			return "", err
+		}
+		if mbox := c.Mailbox(); mbox != nil {
+			n = mbox.NumMessages
 		}
 	}
 }
