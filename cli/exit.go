@@ -23,6 +23,7 @@ func exitCode(err error) int {
 	case errors.Is(err, errNoSuchItem):
 		return ExitNotFound
 	case errors.Is(err, recovery.ErrIncorrectCode), errors.Is(err, recovery.ErrNeedMoreCodes),
+		errors.Is(err, recovery.ErrCodeExpired),
 		errors.Is(err, recovery.ErrCodeFormat), errors.Is(err, recovery.ErrUnknownPrefix),
 		errors.Is(err, recovery.ErrNotEnough), errors.Is(err, recovery.ErrNoMatch):
 		return ExitIncomplete

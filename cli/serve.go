@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,6 +33,7 @@ func runServe(e *env, args []string) error {
 	smtpUser := fs.String("smtp-user", "", "SMTP AUTH user name")
 	smtpPassFile := fs.String("smtp-password-file", "", "read the SMTP password from `FILE` (kept off the command line)")
 	smtpFrom := fs.String("smtp-from", "", "From: address of verification e-mail")
+	smtpCA := fs.String("smtp-ca-file", "", "trust the PEM certificates in `FILE` for the SMTP server (default: the system's)")
 	about := fs.String("about-url", "https://passcrow.example.org/", "the server's about page, shown in policy and e-mail")
 	country := fs.String("country", "", "two-letter country code the server runs in")
 	maxDays := fs.Int("max-days", 366, "longest escrow the server accepts, in days")
@@ -45,6 +48,9 @@ func runServe(e *env, args []string) error {
 	if (*outbox == "") == (*smtpHost == "") {
 		return usagef("serve: give either --outbox DIR or --smtp-host HOST")
 	}
+	if *maxDays < 1 {
+		return usagef("serve: --max-days must be at least 1 (got %d)", *maxDays)
+	}
 	var v verify.Verifier
 	if *outbox != "" {
 		if err := os.MkdirAll(*outbox, 0o700); err != nil {
@@ -52,18 +58,14 @@ func runServe(e *env, args []string) error {
 		}
 		v = &verify.Outbox{Dir: *outbox}
 	} else {
-		pass := ""
-		if *smtpPassFile != "" {
-			b, err := os.ReadFile(*smtpPassFile)
-			if err != nil {
-				return fmt.Errorf("serve: reading the SMTP password file: %w", err)
-			}
-			pass = strings.TrimRight(string(b), "\r\n")
-		}
 		if *smtpFrom == "" {
 			return usagef("serve: --smtp-from is needed with --smtp-host")
 		}
-		v = &verify.SMTP{Host: *smtpHost, Port: *smtpPort, TLS: *smtpTLS, Username: *smtpUser, Password: pass, From: *smtpFrom}
+		smtp := &verify.SMTP{Host: *smtpHost, Port: *smtpPort, TLS: *smtpTLS, Username: *smtpUser, From: *smtpFrom}
+		if err := smtpSecrets(smtp, *smtpPassFile, *smtpCA); err != nil {
+			return err
+		}
+		v = smtp
 	}
 	dir := *data
 	if dir == "" {
@@ -98,6 +100,30 @@ func runServe(e *env, args []string) error {
 		fmt.Sprintf("Passcrow server listening on http://%s (data in %s)\n", ln.Addr(), dir))
 	if err := server.Serve(ctx, ln, srv); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// smtpSecrets reads the SMTP password and extra CA certificates from
+// files, so neither appears on the command line (where ps shows it).
+func smtpSecrets(s *verify.SMTP, passFile, caFile string) error {
+	if passFile != "" {
+		b, err := os.ReadFile(passFile)
+		if err != nil {
+			return fmt.Errorf("serve: reading the SMTP password file: %w", err)
+		}
+		s.Password = strings.TrimRight(string(b), "\r\n")
+	}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return fmt.Errorf("serve: reading --smtp-ca-file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return fmt.Errorf("serve: --smtp-ca-file %q holds no PEM certificate", caFile)
+		}
+		s.TLSConfig = &tls.Config{RootCAs: pool}
 	}
 	return nil
 }

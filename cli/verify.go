@@ -40,7 +40,11 @@ func runVerify(e *env, args []string) error {
 		Expires   string `json:"expires,omitempty"`
 		Error     string `json:"error,omitempty"`
 	}
-	results := recovery.NewRecovery(p, keepers()).RequestCodes(context.Background(), *lang)
+	r := recovery.NewRecovery(p, keepers())
+	// Locations whose codes an unfinished recover run already used need
+	// no new code.
+	r.Resume(loadPartial(st, name, time.Now()))
+	results := r.RequestCodes(context.Background(), *lang)
 	out := []sent{}
 	var text strings.Builder
 	ok := 0

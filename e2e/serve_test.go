@@ -41,9 +41,8 @@ var listening = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+) `)
 
 // startServe runs `passcrow serve` with its codes sent by SMTP through
 // the submission service at addr in TLS mode tlsMode, logged in as user.
-// The mail server's throwaway certificate is trusted through
-// SSL_CERT_FILE, as an operator with a private CA would do: serve has no
-// flag for a CA of its own.
+// The mail server's throwaway certificate is trusted with --smtp-ca-file,
+// as an operator with a private CA would do.
 func startServe(t *testing.T, m *mailtest.Mail, addr, tlsMode, user, password string) *served {
 	t.Helper()
 	dir := t.TempDir()
@@ -70,10 +69,11 @@ func startServe(t *testing.T, m *mailtest.Mail, addr, tlsMode, user, password st
 		"--smtp-host", host, "--smtp-port", port, "--smtp-tls", tlsMode,
 		"--smtp-user", user, "--smtp-password-file", pwFile,
 		"--smtp-from", "Passcrow E2E <noreply@passcrow.test>",
+		"--smtp-ca-file", ca,
 		// The free tier covers a day: no hashcash to solve.
 		"--max-days", "1",
 	)
-	cmd.Env = append(os.Environ(), childEnv+"=1", "SSL_CERT_FILE="+ca,
+	cmd.Env = append(os.Environ(), childEnv+"=1",
 		// A race-enabled binary otherwise waits a second before exiting.
 		"GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	cmd.Stderr = logFile
@@ -131,7 +131,7 @@ func startServe(t *testing.T, m *mailtest.Mail, addr, tlsMode, user, password st
 }
 
 // writeMailCert saves the certificate the mail server presents, after
-// checking it against mailtest's pool, as PEM for SSL_CERT_FILE.
+// checking it against mailtest's pool, as PEM for --smtp-ca-file.
 func writeMailCert(t *testing.T, m *mailtest.Mail, path string) {
 	t.Helper()
 	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", m.SubmissionsAddr(),

@@ -20,6 +20,10 @@ import (
 var (
 	// ErrIncorrectCode means the server refused the verification code.
 	ErrIncorrectCode = errors.New("incorrect verification code")
+	// ErrCodeExpired means the server has no code pending for the escrow:
+	// it expired, was used by a recovery, or too many wrong guesses voided
+	// it. Asking for a new code (Verify) helps.
+	ErrCodeExpired = errors.New("no valid code: ask for a new one")
 	// ErrInsufficientPayment means the server found the payment worth nothing.
 	ErrInsufficientPayment = errors.New("insufficient payment")
 	// ErrUnsupportedKind means the server cannot verify this kind of identity.

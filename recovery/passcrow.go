@@ -93,7 +93,7 @@ func (l *PasscrowLocation) Place(ctx context.Context, f Fragment, o PlaceOptions
 	report("sending", -1)
 	res, err := l.client.Escrow(ctx, in)
 	if err != nil {
-		return Record{}, fmt.Errorf("%s: %w", where, err)
+		return Record{}, err // Protect says where
 	}
 	data.EscrowDataID, data.EscrowKey = res.ID, wire.EncodeKey(res.Key)
 	raw, err := json.Marshal(data)

@@ -136,5 +136,9 @@ const (
 	ErrUnsupportedKindP = "Unsupported kind of Identity: " // followed by the kind
 	ErrUnsupportedP     = "Unsupported: "                  // followed by the method
 	ErrRateLimited      = "Sorry, rate limited."
-	ErrBadRequest       = "Bad request"
+	// ErrNoCode is our server's answer when no code is pending: never
+	// asked for, expired, used up by a recovery or by 5 wrong guesses.
+	// The reference says "Internal Error" there.
+	ErrNoCode     = "No valid verification code, please request a new one"
+	ErrBadRequest = "Bad request"
 )
