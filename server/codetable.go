@@ -79,10 +79,3 @@ func (t *codeTable) sweep(now time.Time) int {
 	}
 	return n
 }
-
-// len reports how many codes and spent tokens are held, expired or not.
-func (t *codeTable) len() (codes, spent int) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.codes), len(t.spent)
-}

@@ -28,7 +28,6 @@ var (
 	ErrIncorrectCode      = errors.New("incorrect verification code")
 	ErrRequestTooLarge    = errors.New("request too large")
 	ErrRateLimited        = errors.New("rate limited")
-	errUnknownEscrowKind  = errors.New("stored escrow names an identity kind without a verifier")
 	errMalformedEscrowRaw = errors.New("stored escrow data is malformed")
 )
 
