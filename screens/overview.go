@@ -46,8 +46,8 @@ func (u *UI) ShowOverview() {
 	}
 	s.Items = items
 	list := container.NewVBox()
-	if notice := u.State.StoreNotice(); notice != "" {
-		list.Add(widget.NewCard("", lang.L("Where your packs are kept"), para(lang.L(notice))))
+	if dir := u.State.FileStoreDir(); dir != "" {
+		list.Add(widget.NewCard("", lang.L("Where your packs are kept"), para(lang.L("This computer has no keychain, so your recovery packs are kept as files in {{.Dir}}.", map[string]any{"Dir": dir}))))
 	}
 	if len(items) == 0 {
 		s.Empty = para(lang.L("Nothing is protected yet. Choose “Protect something” to start."))

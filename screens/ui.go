@@ -66,8 +66,13 @@ func New(a fyne.App, w fyne.Window, st *state.State, demoDir string) *UI {
 	return u
 }
 
-// Start shows the welcome screen on the first run, else the overview.
+// Start shows the welcome screen on the first run, else the overview;
+// first of all, with no keychain, it asks whether packs may be files.
 func (u *UI) Start() {
+	if _, _, ask := u.State.NeedsStoreConsent(); ask {
+		u.ShowStoreConsent()
+		return
+	}
 	if !u.State.Welcomed() {
 		u.ShowWelcome()
 		return

@@ -211,10 +211,10 @@ func (s *State) Forget(ctx context.Context, name string) error {
 	if err := recovery.Forget(ctx, p, keepers()); err != nil {
 		return canceled(ctx, err)
 	}
-	if err := s.store.Delete(packPrefix + name); err != nil {
+	if err := s.packs().Delete(packPrefix + name); err != nil {
 		return err
 	}
-	_ = s.store.Delete(planPrefix + name)
+	_ = s.packs().Delete(planPrefix + name)
 	return nil
 }
 

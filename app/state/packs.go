@@ -24,7 +24,7 @@ const (
 var ErrNoSuchItem = errors.New("no protected item of that name")
 
 func (s *State) loadPack(name string) (*recovery.Pack, error) {
-	b, err := s.store.Get(packPrefix + name)
+	b, err := s.packs().Get(packPrefix + name)
 	if errors.Is(err, platform.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %q", ErrNoSuchItem, name)
 	}
@@ -43,11 +43,11 @@ func (s *State) savePack(name string, p *recovery.Pack) error {
 	if err != nil {
 		return err
 	}
-	return s.store.Put(packPrefix+name, b)
+	return s.packs().Put(packPrefix+name, b)
 }
 
 func (s *State) names() ([]string, error) {
-	all, err := s.store.List()
+	all, err := s.packs().List()
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (s *State) names() ([]string, error) {
 
 // HasItem reports whether an item of that name exists.
 func (s *State) HasItem(name string) bool {
-	_, err := s.store.Get(packPrefix + name)
+	_, err := s.packs().Get(packPrefix + name)
 	return err == nil
 }
 
@@ -121,7 +121,7 @@ func (s *State) savePlan(p Plan) error {
 	if err != nil {
 		return err
 	}
-	return s.store.Put(planPrefix+p.Name, b)
+	return s.packs().Put(planPrefix+p.Name, b)
 }
 
 // PlanFor rebuilds the plan an item was made with, without its secret,
@@ -137,7 +137,7 @@ func (s *State) PlanFor(name string) (Plan, error) {
 	if p.Need() == len(p.Records) && len(p.Records) > 1 {
 		plan.Policy = PolicyAll
 	}
-	if b, err := s.store.Get(planPrefix + name); err == nil {
+	if b, err := s.packs().Get(planPrefix + name); err == nil {
 		var sp savedPlan
 		if err := json.Unmarshal(b, &sp); err == nil {
 			plan.Identities, plan.Servers, plan.Policy, plan.N = sp.Identities, sp.Servers, sp.Policy, sp.N
@@ -182,7 +182,7 @@ func (s *State) Export(name string) ([]byte, error) {
 	if _, err := s.loadPack(name); err != nil {
 		return nil, err
 	}
-	return s.store.Get(packPrefix + name)
+	return s.packs().Get(packPrefix + name)
 }
 
 // Due lists the items due for renewal at the state's now.

@@ -10,6 +10,7 @@ const (
 	prefLanguage     = "language"      // string: "", "en" or "is"
 	prefWelcomed     = "welcome.seen"  // bool: the first-run screen was shown
 	prefDemoPort     = "demo.port"     // int: the demo server port last used
+	prefFileStoreOK  = "store.files"   // bool: with no keychain, packs may be kept as files
 )
 
 // DefaultReminderDays is the renewal interval until the user sets another.

@@ -21,11 +21,14 @@ import (
 // goroutine; the slow ones take a context and must not be called on the
 // UI goroutine.
 type State struct {
-	prefs  fyne.Preferences
-	store  platform.Store
-	notice string
-	home   string
-	now    func() time.Time
+	prefs fyne.Preferences
+	home  string
+	now   func() time.Time
+
+	storeMu    sync.Mutex
+	store      platform.Store // nil until the user agreed to files (store.go)
+	noKeychain error          // why the keychain cannot be used, or nil
+	fileDir    string         // where packs go as files without a keychain
 
 	mu   sync.Mutex
 	demo *Demo
@@ -36,8 +39,16 @@ type Options struct {
 	// Home, when set, keeps packs as files in this directory instead of
 	// the OS keychain (PASSCROW_HOME, --home).
 	Home string
-	// Store overrides where packs live (tests); nil means platform.OpenStore(Home).
+	// Store overrides where packs live (tests); nil picks as store.go says.
 	Store platform.Store
+	// Keychain opens the OS keychain store, with an error wrapping
+	// platform.ErrNoKeychain when there is none; nil uses the
+	// platform's (tests of the no-keychain screen pass a fake).
+	Keychain func() (platform.Store, error)
+	// FileStoreDir is where packs go as files when there is no keychain
+	// and the user agrees; "" means os.UserConfigDir()/passcrow, where
+	// the CLI keeps them too.
+	FileStoreDir string
 	// Now overrides the clock (tests).
 	Now func() time.Time
 }
@@ -50,18 +61,12 @@ func Open(prefs fyne.Preferences, o Options) (*State, error) {
 		s.now = time.Now
 	}
 	if s.store == nil {
-		st, notice, err := platform.OpenStore(o.Home)
-		if err != nil {
+		if err := s.openStore(o); err != nil {
 			return nil, err
 		}
-		s.store, s.notice = st, notice
 	}
 	return s, nil
 }
-
-// StoreNotice is what the user should know about where packs are kept
-// (such as "no keychain, using files"), or "".
-func (s *State) StoreNotice() string { return s.notice }
 
 // Close stops the demo server, if one runs.
 func (s *State) Close() error {

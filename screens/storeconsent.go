@@ -1,0 +1,59 @@
+package screens
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// StoreConsent is shown before anything else when there is no keychain:
+// it says so, and why, and asks whether to keep the packs as files
+// instead. Nothing is written until the user agrees.
+type StoreConsent struct {
+	ui    *UI
+	Cause *widget.Label
+	Dir   *widget.Label
+	Use   *widget.Button
+	Quit  *widget.Button
+	Error *widget.Label
+}
+
+// ShowStoreConsent asks to keep packs as files; it is Start's first
+// screen while State.NeedsStoreConsent says so.
+func (u *UI) ShowStoreConsent() {
+	cause, dir, _ := u.State.NeedsStoreConsent()
+	s := &StoreConsent{ui: u}
+	why := ""
+	if cause != nil {
+		why = cause.Error()
+	}
+	s.Cause = para(lang.L("What went wrong: {{.Cause}}", map[string]any{"Cause": why}))
+	s.Cause.Importance = widget.LowImportance
+	s.Dir = widget.NewLabelWithStyle(dir, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	s.Dir.Wrapping = fyne.TextWrapBreak
+	s.Error = para("")
+	s.Error.Importance = widget.DangerImportance
+	s.Use = widget.NewButtonWithIcon(lang.L("Keep them as files"), theme.FolderIcon(), s.onUse)
+	s.Use.Importance = widget.HighImportance
+	s.Quit = widget.NewButtonWithIcon(lang.L("Quit"), theme.CancelIcon(), u.App.Quit)
+	body := container.NewVBox(
+		para(lang.L("Passcrow could not use this computer's keychain, the safe place where the system keeps passwords. That is where Passcrow would keep your recovery packs.")),
+		s.Cause,
+		para(lang.L("Passcrow can keep the packs as files in this folder instead:")),
+		s.Dir,
+		para(lang.L("A pack does not contain your secret in readable form, but in a file it is less protected than in a keychain: other programs you run can read it. If you would rather set up a keychain first, quit now; nothing has been saved.")),
+		s.Error,
+	)
+	u.show(s, page(lang.L("No keychain found"), container.NewVScroll(body), s.Quit, s.Use))
+	u.Win.Canvas().Focus(s.Use)
+}
+
+func (s *StoreConsent) onUse() {
+	if err := s.ui.State.UseFileStore(); err != nil {
+		s.Error.SetText(lang.L("Could not keep the packs there: {{.Err}}", map[string]any{"Err": err.Error()}))
+		return
+	}
+	s.ui.Start()
+}
