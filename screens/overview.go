@@ -26,6 +26,8 @@ type Overview struct {
 	Import   *widget.Button
 	Settings *widget.Button
 	Mailbox  *widget.Button
+	// Reminders are the banners on top: renewal due, login reminder.
+	Reminders *Reminders
 }
 
 // ShowOverview shows the list of protected items.
@@ -49,6 +51,7 @@ func (u *UI) ShowOverview() {
 	if dir := u.State.FileStoreDir(); dir != "" {
 		list.Add(widget.NewCard("", lang.L("Where your packs are kept"), para(lang.L("This computer has no keychain, so your recovery packs are kept as files in {{.Dir}}.", map[string]any{"Dir": dir}))))
 	}
+	s.Reminders = u.reminders(list, items)
 	if len(items) == 0 {
 		s.Empty = para(lang.L("Nothing is protected yet. Choose “Protect something” to start."))
 		list.Add(s.Empty)

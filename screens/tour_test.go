@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -17,9 +18,17 @@ import (
 // server (our server, in process on 127.0.0.1, codes to its outbox).
 func newTestUI(t *testing.T) *UI {
 	t.Helper()
+	return newTestUIAt(t, nil)
+}
+
+// newTestUIAt is newTestUI with the state's clock set to now (nil: the
+// real one). The login reminder goes to a temp XDG_CONFIG_HOME.
+func newTestUIAt(t *testing.T, now func() time.Time) *UI {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	a := test.NewTempApp(t)
 	home := t.TempDir()
-	st, err := state.Open(a.Preferences(), state.Options{Home: home})
+	st, err := state.Open(a.Preferences(), state.Options{Home: home, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,6 +57,8 @@ type UI struct {
 	// that tells when a frame was drawn).
 	Wrap    func(fyne.CanvasObject) fyne.CanvasObject
 	mailbox *Mailbox
+	// renewalDismissed hides the renewal banner for this session.
+	renewalDismissed bool
 }
 
 // New makes the UI for w. Call Start to show the first screen.

@@ -34,12 +34,19 @@ func (it Item) Status(now time.Time, interval time.Duration) Status {
 	switch {
 	case !it.Expires.IsZero() && !now.Before(it.Expires):
 		return StatusExpired
-	case !it.Expires.IsZero() && it.Expires.Sub(now) < ExpiryWarning:
+	case it.ExpiresSoon(now):
 		return StatusDue
 	case !it.Renewed.IsZero() && now.Sub(it.Renewed) >= interval:
 		return StatusDue
 	}
 	return StatusOK
+}
+
+// ExpiresSoon reports whether an escrow of the item expires within
+// ExpiryWarning of now, or has expired: renewal is due for that reason
+// rather than the yearly interval.
+func (it Item) ExpiresSoon(now time.Time) bool {
+	return !it.Expires.IsZero() && it.Expires.Sub(now) < ExpiryWarning
 }
 
 // Interval is the renewal interval from the settings.

@@ -5,12 +5,13 @@ import "time"
 // Preference keys. They are fixed: renaming one loses the user's setting.
 // Secrets never go into preferences.
 const (
-	prefServers      = "servers"       // []string: server URLs the user chose
-	prefReminderDays = "reminder.days" // int: renew every this many days
-	prefLanguage     = "language"      // string: "", "en" or "is"
-	prefWelcomed     = "welcome.seen"  // bool: the first-run screen was shown
-	prefDemoPort     = "demo.port"     // int: the demo server port last used
-	prefFileStoreOK  = "store.files"   // bool: with no keychain, packs may be kept as files
+	prefServers      = "servers"        // []string: server URLs the user chose
+	prefReminderDays = "reminder.days"  // int: renew every this many days
+	prefLanguage     = "language"       // string: "", "en" or "is"
+	prefWelcomed     = "welcome.seen"   // bool: the first-run screen was shown
+	prefDemoPort     = "demo.port"      // int: the demo server port last used
+	prefFileStoreOK  = "store.files"    // bool: with no keychain, packs may be kept as files
+	prefAutostartAsk = "reminder.asked" // bool: the login reminder was offered once
 )
 
 // DefaultReminderDays is the renewal interval until the user sets another.
@@ -55,3 +56,10 @@ func (s *State) Welcomed() bool { return s.prefs.BoolWithFallback(prefWelcomed, 
 
 // SetWelcomed records that the first-run screen was shown.
 func (s *State) SetWelcomed() { s.prefs.SetBool(prefWelcomed, true) }
+
+// AutostartOffered reports whether the app already offered, once, to
+// turn on the login reminder.
+func (s *State) AutostartOffered() bool { return s.prefs.BoolWithFallback(prefAutostartAsk, false) }
+
+// SetAutostartOffered records that the offer was answered.
+func (s *State) SetAutostartOffered() { s.prefs.SetBool(prefAutostartAsk, true) }

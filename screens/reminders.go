@@ -1,0 +1,111 @@
+package screens
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/passcrow/passcrow-desktop/app/state"
+)
+
+// Reminders are the banners on top of the overview: what is due for
+// renewal (until dismissed for this session), and, once ever, the offer
+// to turn on the reminder at login.
+type Reminders struct {
+	ui *UI
+	// Due has a line and a Renew button per due item, by name.
+	Due     *widget.Card
+	Lines   map[string]*widget.Label
+	Renew   map[string]*widget.Button
+	Dismiss *widget.Button
+
+	Offer        *widget.Card
+	TurnOn, NoTo *widget.Button
+	OfferError   *widget.Label
+}
+
+// reminders builds the banners for the overview's list; it adds nothing
+// when nothing is due and the offer was already answered.
+func (u *UI) reminders(list *fyne.Container, items []state.Item) *Reminders {
+	r := &Reminders{ui: u, Lines: map[string]*widget.Label{}, Renew: map[string]*widget.Button{}}
+	if !u.renewalDismissed {
+		if due, err := u.State.Due(); err == nil && len(due) > 0 {
+			r.Due = r.dueCard(due)
+			list.Add(r.Due)
+		}
+	}
+	if len(items) > 0 && !u.State.AutostartOffered() {
+		if on, err := u.State.AutostartEnabled(); err == nil && !on {
+			r.Offer = r.offerCard()
+			list.Add(r.Offer)
+		}
+	}
+	return r
+}
+
+func (r *Reminders) dueCard(due []state.Item) *widget.Card {
+	u := r.ui
+	now := u.State.Now()
+	rows := container.NewVBox()
+	for _, it := range due {
+		name := it.Name
+		l := para(dueReason(it, now, u.State.ReminderDays()))
+		b := widget.NewButtonWithIcon(lang.L("Renew"), theme.ViewRefreshIcon(), func() { u.ShowRenew(name, nil) })
+		b.Importance = widget.HighImportance
+		r.Lines[name], r.Renew[name] = l, b
+		rows.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), container.NewCenter(b), l))
+	}
+	r.Dismiss = widget.NewButton(lang.L("Not now"), func() {
+		u.renewalDismissed = true
+		r.Due.Hide()
+	})
+	rows.Add(container.NewHBox(r.Dismiss))
+	return widget.NewCard(lang.L("Time to renew"), lang.L("Renewing puts fresh fragments on the servers before the old ones run out."), rows)
+}
+
+// dueReason says in a sentence why it is due: an escrow running out
+// matters more than the interval, so it comes first.
+func dueReason(it state.Item, now time.Time, days int) string {
+	since := int(now.Sub(it.Renewed) / (24 * time.Hour))
+	args := map[string]any{"Name": it.Name, "Date": date(it.Expires), "Days": since, "Last": date(it.Renewed)}
+	switch {
+	case !it.Expires.IsZero() && !now.Before(it.Expires):
+		return lang.L("Renew “{{.Name}}”: its escrow expired on {{.Date}}.", args)
+	case it.ExpiresSoon(now):
+		return lang.L("Renew “{{.Name}}”: its escrow expires on {{.Date}}.", args)
+	case days == state.DefaultReminderDays && since < 2*days:
+		return lang.L("Renew “{{.Name}}”: it is a year since the last renewal ({{.Last}}).", args)
+	}
+	return lang.L("Renew “{{.Name}}”: it is {{.Days}} days since the last renewal ({{.Last}}).", args)
+}
+
+func (r *Reminders) offerCard() *widget.Card {
+	u := r.ui
+	r.OfferError = para("")
+	r.OfferError.Importance = widget.DangerImportance
+	r.OfferError.Hide()
+	r.TurnOn = widget.NewButtonWithIcon(lang.L("Turn on"), theme.ConfirmIcon(), func() {
+		if err := u.State.SetAutostart(true); err != nil {
+			r.OfferError.SetText(lang.L("Could not change the login reminder: {{.Err}}", map[string]any{"Err": err.Error()}))
+			r.OfferError.Show()
+			return
+		}
+		u.State.SetAutostartOffered()
+		r.Offer.Hide()
+	})
+	r.TurnOn.Importance = widget.HighImportance
+	r.NoTo = widget.NewButton(lang.L("No, thanks"), func() {
+		u.State.SetAutostartOffered()
+		r.Offer.Hide()
+	})
+	body := container.NewVBox(
+		para(lang.L("Passcrow can check at each login whether something needs renewing, and show a notification only then. You can change this in the settings.")),
+		container.NewHBox(r.TurnOn, r.NoTo),
+		r.OfferError,
+	)
+	return widget.NewCard(lang.L("Remind me when I log in?"), "", body)
+}
