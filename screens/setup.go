@@ -70,6 +70,7 @@ type Setup struct {
 	Review   *widget.Label
 	Bars     []*widget.ProgressBar
 	Stages   []*widget.Label
+	Warnings []*widget.Label // per location, shown when it keeps the fragment for less time
 	Cancel   *widget.Button
 	Finished *widget.Label
 	cancel   context.CancelFunc
@@ -569,16 +570,21 @@ func (s *Setup) reviewText() string {
 }
 
 func (s *Setup) progressBody() fyne.CanvasObject {
-	s.Bars, s.Stages = nil, nil
+	s.Bars, s.Stages, s.Warnings = nil, nil, nil
 	rows := container.NewVBox(para(lang.L("Placing the fragments. Paying a server can take a minute: the computer solves a small puzzle instead of paying money.")))
 	for _, a := range s.Plan.Assignments() {
 		_, addr, _ := strings.Cut(a.Identity, ":")
 		bar := widget.NewProgressBar()
-		stage := widget.NewLabel(lang.L("Waiting"))
+		stage := widget.NewLabel(stageLabel(state.StageWaiting))
+		warn := para("")
+		warn.Importance = widget.WarningImportance
+		warn.Hide()
 		s.Bars = append(s.Bars, bar)
 		s.Stages = append(s.Stages, stage)
+		s.Warnings = append(s.Warnings, warn)
 		rows.Add(widget.NewLabel(lang.L("{{.Address}} via {{.Server}}", map[string]any{"Address": addr, "Server": a.Server})))
 		rows.Add(container.NewBorder(nil, nil, nil, stage, bar))
+		rows.Add(warn)
 	}
 	s.Cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() {
 		if s.cancel != nil {
@@ -594,16 +600,8 @@ func (s *Setup) startProtect() {
 	done := s.done
 	s.cancel = background(func(ctx context.Context) {
 		defer close(done)
-		err := s.ui.State.Protect(ctx, plan, func(i int, stage string, frac float64) {
-			fyne.Do(func() {
-				if i < 0 || i >= len(s.Bars) {
-					return
-				}
-				s.Stages[i].SetText(lang.L(stage))
-				if frac >= 0 {
-					s.Bars[i].SetValue(frac)
-				}
-			})
+		err := s.ui.State.Protect(ctx, plan, func(i int, p state.Progress) {
+			fyne.Do(func() { s.onProgress(i, p) })
 		})
 		fyne.DoAndWait(func() {
 			if err != nil {
@@ -626,4 +624,43 @@ func (s *Setup) clearSecret() {
 	s.Secret.SetText("")
 	clear(s.Plan.Secret)
 	s.Plan.Secret, s.fileSecret = nil, nil
+}
+
+// onProgress shows what location i is doing: a label for its stage, and
+// a warning line of its own when the server keeps the fragment for less
+// time than asked, since that shortens the time until renewal.
+func (s *Setup) onProgress(i int, p state.Progress) {
+	if i < 0 || i >= len(s.Bars) {
+		return
+	}
+	if p.Stage == state.StageShortExpiry {
+		msg := lang.L("This server keeps the fragment for less time than asked. Passcrow will remind you to renew in time.")
+		if !p.Until.IsZero() {
+			msg = lang.L("This server keeps the fragment only until {{.Date}}, less time than asked. Passcrow will remind you to renew before then.", map[string]any{"Date": p.Until.Format("2006-01-02")})
+		}
+		s.Warnings[i].SetText(msg)
+		s.Warnings[i].Show()
+		return
+	}
+	s.Stages[i].SetText(stageLabel(p.Stage))
+	if p.Fraction >= 0 {
+		s.Bars[i].SetValue(p.Fraction)
+	}
+}
+
+// stageLabel is a stage's label beside its progress bar.
+func stageLabel(stage string) string {
+	switch stage {
+	case state.StageWaiting:
+		return lang.L("Waiting for its turn")
+	case state.StageSending:
+		return lang.L("Sending")
+	case state.StagePaying:
+		return lang.L("Paying with a puzzle")
+	case state.StageDone:
+		return lang.L("Done")
+	case state.StageShortExpiry:
+		return lang.L("Kept for less time")
+	}
+	return lang.L("Working")
 }

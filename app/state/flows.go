@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/url"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -91,10 +90,6 @@ func (s *State) FetchPolicy(ctx context.Context, server string) (ServerPolicy, e
 	return sp, nil
 }
 
-// ProgressFunc receives what a flow is doing: which assignment (index
-// into Plan.Assignments), its stage and fraction (-1 unknown).
-type ProgressFunc func(i int, stage string, fraction float64)
-
 // defaultLifetime is how long fragments are kept unless a server keeps
 // them for less: a year, renewed before it runs out.
 const defaultLifetime = 365 * 24 * time.Hour
@@ -142,18 +137,7 @@ func (s *State) Protect(ctx context.Context, p Plan, progress ProgressFunc) erro
 		if !ok || progress == nil {
 			return
 		}
-		switch {
-		case pr.Stage == "placing":
-			progress(i, "waiting for its turn", 0)
-		case pr.Stage == "placed" || pr.Stage == "done":
-			progress(i, "done", 1)
-		case pr.Stage == "paying":
-			progress(i, "paying", pr.Fraction*0.9)
-		case strings.HasPrefix(pr.Stage, "warning"):
-			progress(i, "kept for less time than asked", -1)
-		default:
-			progress(i, pr.Stage, pr.Fraction)
-		}
+		progress(i, progressOf(pr))
 	}
 	var pol recovery.Policy
 	switch p.Policy {
