@@ -63,7 +63,7 @@ func (m *Mailbox) poll(d *state.Demo, every time.Duration) {
 			continue
 		}
 		seen = len(msgs)
-		fyne.Do(func() { m.show(msgs) })
+		m.ui.do(func() { m.show(msgs) })
 	}
 }
 

@@ -141,7 +141,7 @@ func (s *Overview) forget(name string) <-chan struct{} {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		err := u.State.Forget(ctx, name)
-		fyne.DoAndWait(func() {
+		u.doAndWait(func() {
 			prog.Hide()
 			if err != nil {
 				u.showError(err)
@@ -175,7 +175,7 @@ func (u *UI) exportPack(name string) {
 				err = cerr
 			}
 			if err != nil {
-				fyne.Do(func() { u.showError(err) })
+				u.do(func() { u.showError(err) })
 			}
 		}()
 	}, u.Win)

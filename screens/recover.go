@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -32,25 +33,40 @@ type Recovery struct {
 	Import   *widget.Button
 	Waiting  *widget.ProgressBarInfinite
 	Hints    []*widget.Label
+	Lines    map[string]*CodeLine // by code prefix
 	Code     *widget.Entry
 	UseCode  *widget.Button
 	Received *widget.Label
 	Error    *widget.Label
 
-	Secret *widget.Label
-	Copy   *widget.Button
-	Save   *widget.Button
-	Renew  *widget.Button
-	secret []byte
+	Secret  *widget.Label
+	Warning *widget.Label // on the secret's page: a location sent a wrong fragment
+	Copy    *widget.Button
+	Save    *widget.Button
+	Renew   *widget.Button
+	secret  []byte
+	wrong   []state.Challenge
 
 	started chan struct{} // closed when the codes were requested (tests wait on it)
 	pending chan struct{} // closed when the last submitted code was checked
+	resent  chan struct{} // closed when the last "Send a new code" was answered
+}
+
+// A CodeLine is one location's row on the codes page: where its code
+// went and how it fared, with "Send a new code" when the old one is void.
+type CodeLine struct {
+	Prefix string
+	Icon   *widget.Icon
+	Hint   *widget.Label
+	Status *widget.Label
+	Resend *widget.Button
+	Open   *widget.Button // the server's page to visit, if it asked for one
 }
 
 // ShowRecovery opens the recovery wizard at the item name, or at the
 // choice of item when name is "".
 func (u *UI) ShowRecovery(name string) {
-	s := &Recovery{ui: u, Name: name}
+	s := &Recovery{ui: u, Name: name, Lines: map[string]*CodeLine{}}
 	s.Error = para("")
 	s.Error.Importance = widget.DangerImportance
 	if name == "" {
@@ -103,8 +119,8 @@ func (s *Recovery) showCodes() {
 		s.Waiting,
 		hints,
 		container.NewBorder(nil, nil, nil, s.UseCode, s.Code),
-		s.Received,
 		s.Error,
+		s.Received,
 	)
 	cancel := widget.NewButton(lang.L("Cancel"), u.ShowOverview)
 	u.show(s, page(lang.L("Recover “{{.Name}}”", map[string]any{"Name": s.Name}), container.NewVScroll(body), cancel))
@@ -117,7 +133,7 @@ func (s *Recovery) showCodes() {
 		ctx, stop := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer stop()
 		rec, err := u.State.StartRecovery(ctx, name)
-		fyne.DoAndWait(func() {
+		u.doAndWait(func() {
 			s.Waiting.Stop()
 			s.Waiting.Hide()
 			if err != nil {
@@ -138,29 +154,87 @@ func (s *Recovery) showCodes() {
 }
 
 func (s *Recovery) addHint(box *fyne.Container, c state.Challenge) {
-	var text string
-	if c.Err != nil {
-		text = lang.L("Code {{.Prefix}}: the server could not send it ({{.Err}})", map[string]any{"Prefix": c.Prefix, "Err": lang.L(c.Err.Error())})
-	} else {
-		text = lang.L("Code {{.Prefix}}: sent to {{.Hint}}", map[string]any{"Prefix": c.Prefix, "Hint": c.Hint})
-	}
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	s.Hints = append(s.Hints, l)
-	if c.ActionURL == "" {
-		box.Add(l)
-		return
+	l := &CodeLine{Prefix: c.Prefix, Icon: widget.NewIcon(theme.MailSendIcon()), Hint: para(""), Status: widget.NewLabel("")}
+	l.Status.TextStyle = fyne.TextStyle{Bold: true}
+	l.Resend = widget.NewButtonWithIcon(lang.L("Send a new code"), theme.MailSendIcon(), func() { s.onResend(l) })
+	l.Resend.Hide()
+	l.Open = widget.NewButtonWithIcon(lang.L("Open page"), theme.ComputerIcon(), nil)
+	s.Lines[c.Prefix] = l
+	s.Hints = append(s.Hints, l.Hint)
+	s.setChallenge(l, c, false)
+	box.Add(container.NewBorder(nil, nil, l.Icon, container.NewHBox(l.Status, l.Resend, l.Open), l.Hint))
+}
+
+// setChallenge shows where the location sent its code (again, when
+// resent); a server asking for a visit (a payment, a CAPTCHA) before it
+// sends the code gets its page opened.
+func (s *Recovery) setChallenge(l *CodeLine, c state.Challenge, again bool) {
+	switch {
+	case c.Err != nil:
+		l.Hint.SetText(lang.L("Code {{.Prefix}}: the server could not send it ({{.Err}})", map[string]any{"Prefix": c.Prefix, "Err": lang.L(c.Err.Error())}))
+		l.Icon.SetResource(theme.ErrorIcon())
+	case again:
+		l.Hint.SetText(lang.L("Code {{.Prefix}}: a new code was sent to {{.Hint}}", map[string]any{"Prefix": c.Prefix, "Hint": c.Hint}))
+	default:
+		l.Hint.SetText(lang.L("Code {{.Prefix}}: sent to {{.Hint}}", map[string]any{"Prefix": c.Prefix, "Hint": c.Hint}))
 	}
 	link, err := url.Parse(c.ActionURL)
-	if err != nil {
-		box.Add(l)
+	if c.ActionURL == "" || err != nil {
+		l.Open.Hide()
 		return
 	}
-	open := widget.NewButtonWithIcon(lang.L("Open page"), theme.ComputerIcon(), func() { s.ui.App.OpenURL(link) })
-	box.Add(container.NewBorder(nil, nil, nil, open, l))
-	// The server asks for a visit (such as a payment or a CAPTCHA) before
-	// it sends the code.
+	l.Open.OnTapped = func() { s.ui.App.OpenURL(link) }
+	l.Open.Show()
 	s.ui.App.OpenURL(link)
+}
+
+// markReceived shows that a location's code was accepted.
+func (l *CodeLine) markReceived() {
+	l.Icon.SetResource(theme.ConfirmIcon())
+	l.Status.SetText(lang.L("Received"))
+	l.Status.Importance = widget.SuccessImportance
+	l.Status.Refresh()
+	l.Resend.Hide()
+}
+
+// markProblem shows what is wrong with a location, with the Send a new
+// code button when asking again helps.
+func (l *CodeLine) markProblem(status string, resend bool) {
+	l.Icon.SetResource(theme.WarningIcon())
+	l.Status.SetText(status)
+	l.Status.Importance = widget.WarningImportance
+	l.Status.Refresh()
+	if resend {
+		l.Resend.Enable()
+		l.Resend.Show()
+	}
+}
+
+func (s *Recovery) onResend(l *CodeLine) {
+	l.Resend.Disable()
+	s.resent = make(chan struct{})
+	resent, rec := s.resent, s.rec
+	go func() {
+		defer close(resent)
+		ctx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer stop()
+		c, err := rec.ResendCode(ctx, l.Prefix)
+		s.ui.doAndWait(func() {
+			l.Resend.Enable()
+			if err != nil {
+				s.Error.SetText(lang.L("Could not ask for a new code: {{.Err}}", map[string]any{"Err": lang.L(err.Error())}))
+				return
+			}
+			s.setChallenge(l, c, true)
+			l.Icon.SetResource(theme.MailSendIcon())
+			l.Status.SetText(lang.L("New code sent"))
+			l.Status.Importance = widget.MediumImportance
+			l.Status.Refresh()
+			l.Resend.Hide()
+			s.Error.SetText("")
+			s.ui.Win.Canvas().Focus(s.Code)
+		})
+	}()
 }
 
 func (s *Recovery) updateReceived(got, need int) {
@@ -182,24 +256,72 @@ func (s *Recovery) onCode() {
 		defer close(pending)
 		ctx, stop := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer stop()
-		got, need, err := rec.Submit(ctx, code)
-		secret, ok := rec.Secret()
-		fyne.DoAndWait(func() {
+		prefix, got, need, err := rec.Submit(ctx, code)
+		var secret []byte
+		var wrong []state.Challenge
+		var openErr error
+		if err == nil && rec.Enough() {
+			secret, wrong, openErr = rec.Secret()
+		}
+		s.ui.doAndWait(func() {
 			s.UseCode.Enable()
 			s.updateReceived(got, need)
-			if err != nil {
-				s.Error.SetText(lang.L("That code did not work: {{.Err}}", map[string]any{"Err": lang.L(err.Error())}))
-				s.ui.Win.Canvas().Focus(s.Code)
-				return
-			}
-			if ok {
-				s.secret = secret
-				s.showSecret()
-				return
-			}
 			s.ui.Win.Canvas().Focus(s.Code)
+			line := s.Lines[prefix]
+			if err != nil {
+				s.Error.SetText(codeError(err))
+				if line != nil && errors.Is(err, state.ErrCodeVoid) {
+					line.markProblem(lang.L("Needs a new code"), true)
+				}
+				return
+			}
+			if line != nil {
+				line.markReceived()
+			}
+			for _, w := range wrong {
+				if l := s.Lines[w.Prefix]; l != nil {
+					l.markProblem(lang.L("Wrong fragment"), false)
+				}
+			}
+			switch {
+			case secret != nil:
+				s.secret, s.wrong = secret, wrong
+				s.showSecret()
+			case len(wrong) > 0:
+				s.Error.SetText(lang.L("{{.Where}} sent back a wrong fragment, so the secret cannot be opened yet. Type a code from another location.", map[string]any{"Where": hints(wrong)}))
+			case errors.Is(openErr, state.ErrNoMatch):
+				s.Error.SetText(lang.L("The codes were accepted, but the fragments do not fit together: one of these locations sent back a wrong fragment. A code from one more location will tell which."))
+			case openErr != nil:
+				s.Error.SetText(lang.L("Could not open the secret: {{.Err}}", map[string]any{"Err": lang.L(openErr.Error())}))
+			}
 		})
 	}()
+}
+
+// codeError says in plain words why a typed code did not work.
+func codeError(err error) string {
+	switch {
+	case errors.Is(err, state.ErrWrongCode):
+		return lang.L("That code was not accepted. Check it, or ask for a new one.")
+	case errors.Is(err, state.ErrCodeVoid):
+		return lang.L("That code no longer works: it expired, or there were too many wrong tries. Send a new code and type that one.")
+	case errors.Is(err, state.ErrNotACode):
+		return lang.L("That is not a code. A code is seven characters long, such as 2581947.")
+	case errors.Is(err, state.ErrUnknownPrefix):
+		return lang.L("None of this item's codes starts with that letter. Check the first letter of the code.")
+	case errors.Is(err, state.ErrAlreadyReceived):
+		return lang.L("The code for that location was already received. Type a code from another one.")
+	}
+	return lang.L("That code did not work: {{.Err}}", map[string]any{"Err": lang.L(err.Error())})
+}
+
+// hints names locations by where their codes went.
+func hints(cs []state.Challenge) string {
+	var hs []string
+	for _, c := range cs {
+		hs = append(hs, c.Hint)
+	}
+	return strings.Join(hs, ", ")
 }
 
 func (s *Recovery) showSecret() {
@@ -230,9 +352,17 @@ func (s *Recovery) showSecret() {
 		u.ShowOverview()
 	})
 	done.Importance = widget.HighImportance
+	s.Warning = para("")
+	s.Warning.Importance = widget.WarningImportance
+	if len(s.wrong) > 0 {
+		s.Warning.SetText(lang.L("{{.Where}} sent back a wrong fragment. Your secret was recovered with the others; renew to replace it.", map[string]any{"Where": hints(s.wrong)}))
+	} else {
+		s.Warning.Hide()
+	}
 	body := container.NewVBox(
 		para(lang.L("Recovered. Here is your secret:")),
 		widget.NewCard("", "", s.Secret),
+		s.Warning,
 		container.NewHBox(s.Copy, s.Save),
 		para(lang.L("Now set a new password where you used this one, and then renew, so the servers keep fresh fragments that no one has seen codes for.")),
 	)
@@ -247,7 +377,7 @@ func (s *Recovery) onCopy() {
 	text := string(s.secret)
 	cb.SetContent(text)
 	time.AfterFunc(ClipboardTimeout, func() {
-		fyne.Do(func() {
+		s.ui.do(func() {
 			if cb.Content() == text {
 				cb.SetContent("")
 			}
@@ -271,7 +401,7 @@ func (s *Recovery) onSave() {
 			if cerr := w.Close(); err == nil {
 				err = cerr
 			}
-			fyne.Do(func() {
+			s.ui.do(func() {
 				if err != nil {
 					s.ui.showError(err)
 					return
@@ -302,7 +432,7 @@ func (u *UI) importPack() {
 			if err == nil {
 				name, err = u.State.Import(data, name)
 			}
-			fyne.Do(func() {
+			u.do(func() {
 				if err != nil {
 					u.showError(err)
 					return

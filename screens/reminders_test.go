@@ -35,14 +35,20 @@ func (c *testClock) set(t time.Time) {
 // server, as the setup wizard does.
 func protectForTest(t *testing.T, u *UI, name string) {
 	t.Helper()
+	protectPlanForTest(t, u, state.Plan{Name: name, Policy: state.PolicyAll,
+		Identities: []string{"email:a@example.org", "email:b@example.org"}})
+}
+
+// protectPlanForTest protects p's name with TourSecret on the demo server.
+func protectPlanForTest(t *testing.T, u *UI, p state.Plan) {
+	t.Helper()
 	d, err := u.State.StartDemo(u.demoDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), TourStepTimeout)
 	defer cancel()
-	p := state.Plan{Name: name, Secret: []byte(TourSecret), Policy: state.PolicyAll,
-		Identities: []string{"email:a@example.org", "email:b@example.org"}, Servers: []string{d.URL}}
+	p.Secret, p.Servers = []byte(TourSecret), []string{d.URL}
 	if err := u.State.Protect(ctx, p, nil); err != nil {
 		t.Fatal(err)
 	}

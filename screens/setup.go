@@ -294,7 +294,7 @@ func (s *Setup) onChooseFile() {
 		go func() {
 			defer r.Close()
 			b, err := io.ReadAll(io.LimitReader(r, maxSecretFile+1))
-			fyne.Do(func() {
+			s.ui.do(func() {
 				switch {
 				case err != nil:
 					s.ui.showError(err)
@@ -467,7 +467,7 @@ func (s *Setup) addServerRow(url string, checked bool) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		pol, err := s.ui.State.FetchPolicy(ctx, url)
-		fyne.DoAndWait(func() {
+		s.ui.doAndWait(func() {
 			busy.Stop()
 			busy.Hide()
 			if err != nil {
@@ -601,9 +601,9 @@ func (s *Setup) startProtect() {
 	s.cancel = background(func(ctx context.Context) {
 		defer close(done)
 		err := s.ui.State.Protect(ctx, plan, func(i int, p state.Progress) {
-			fyne.Do(func() { s.onProgress(i, p) })
+			s.ui.do(func() { s.onProgress(i, p) })
 		})
-		fyne.DoAndWait(func() {
+		s.ui.doAndWait(func() {
 			if err != nil {
 				s.showStep(stepReview)
 				if errors.Is(err, state.ErrCanceled) {

@@ -3,6 +3,7 @@ package screens
 import (
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,17 +38,37 @@ func newTestUIAt(t *testing.T, now func() time.Time) *UI {
 	u := New(a, w, st, filepath.Join(home, "demo"))
 	u.MailboxPoll = 0    // the tour refreshes the mailbox itself
 	u.KnownServers = nil // stay off the network
+	u.Serial = &sync.Mutex{}
 	return u
+}
+
+// tap, typeIn and look work the UI under u.Serial, as fyne.Do would on
+// a real UI goroutine: fyne's test driver runs the background
+// goroutines' updates at once, on their own goroutines.
+func tap(u *UI, b *widget.Button) {
+	u.Serial.Lock()
+	defer u.Serial.Unlock()
+	test.Tap(b)
+}
+
+func typeIn(u *UI, e *widget.Entry, s string) {
+	u.Serial.Lock()
+	defer u.Serial.Unlock()
+	e.SetText("")
+	test.Type(e, s)
+}
+
+func look(u *UI, f func()) {
+	u.Serial.Lock()
+	defer u.Serial.Unlock()
+	f()
 }
 
 func testDriver(t *testing.T, u *UI) TourDriver {
 	return TourDriver{
-		Tap: func(b *widget.Button) { test.Tap(b) },
-		Type: func(e *widget.Entry, s string) {
-			e.SetText("")
-			test.Type(e, s)
-		},
-		Do:   func(f func()) { f() },
+		Tap:  func(b *widget.Button) { tap(u, b) },
+		Type: func(e *widget.Entry, s string) { typeIn(u, e, s) },
+		Do:   func(f func()) { look(u, f) },
 		Shot: func(name string) { t.Log("step", name) },
 	}
 }
@@ -94,22 +115,28 @@ func TestRenewSwitchesPacksAndForgetsOld(t *testing.T) {
 	}
 	before, _ := u.State.Items()
 
-	u.ShowRenew("Password manager", nil)
+	look(u, func() { u.ShowRenew("Password manager", nil) })
 	r := u.Current().(*Renew)
-	test.Type(r.Secret, TourSecret)
-	test.Type(r.Again, "wrong")
-	test.Tap(r.Start)
+	typeIn(u, r.Secret, TourSecret)
+	typeIn(u, r.Again, "wrong")
+	tap(u, r.Start)
 	if r.Error.Text == "" {
 		t.Fatal("mismatched secrets were accepted")
 	}
-	r.Again.SetText("")
-	test.Type(r.Again, TourSecret)
-	test.Tap(r.Start)
-	s, ok := u.Current().(*Setup)
-	if !ok {
+	typeIn(u, r.Again, TourSecret)
+	tap(u, r.Start)
+	var s *Setup
+	var done chan struct{}
+	look(u, func() {
+		s, _ = u.Current().(*Setup)
+		if s != nil {
+			done = s.done
+		}
+	})
+	if s == nil {
 		t.Fatalf("renew shows %T", u.Current())
 	}
-	if err := wait(s.done, TourStepTimeout, "renewal"); err != nil {
+	if err := wait(done, TourStepTimeout, "renewal"); err != nil {
 		t.Fatal(err)
 	}
 	if s.Step != stepDone {
@@ -121,30 +148,25 @@ func TestRenewSwitchesPacksAndForgetsOld(t *testing.T) {
 	}
 
 	// Recover again with the new fragments.
-	u.ShowRecovery("Password manager")
-	rec := u.Current().(*Recovery)
-	if err := wait(rec.started, TourStepTimeout, "codes"); err != nil {
-		t.Fatal(err)
-	}
+	rec := startRecoveryForTest(t, u, "Password manager")
 	codes, err := tourCodes(u.State.Demo(), 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range codes[1:] {
-		test.Type(rec.Code, c)
-		test.Tap(rec.UseCode)
-		if err := wait(rec.pending, TourStepTimeout, "code"); err != nil {
-			t.Fatal(err)
-		}
+		submitForTest(t, u, rec, c)
 	}
 	if rec.Secret == nil || rec.Secret.Text != TourSecret {
 		t.Fatalf("recovery after renewal: %q", rec.Error.Text)
 	}
 
-	// Forget, confirming the dialog.
-	u.ShowOverview()
-	over := u.Current().(*Overview)
-	if err := wait(over.forget("Password manager"), TourStepTimeout, "forget"); err != nil {
+	// Forget, as after confirming the dialog.
+	var forgotten <-chan struct{}
+	look(u, func() {
+		u.ShowOverview()
+		forgotten = u.Current().(*Overview).forget("Password manager")
+	})
+	if err := wait(forgotten, TourStepTimeout, "forget"); err != nil {
 		t.Fatal(err)
 	}
 	if items, _ := u.State.Items(); len(items) != 0 {

@@ -59,6 +59,29 @@ type UI struct {
 	mailbox *Mailbox
 	// renewalDismissed hides the renewal banner for this session.
 	renewalDismissed bool
+
+	// Serial, when set, is held while a background goroutine updates
+	// widgets. Fyne's test driver runs fyne.Do at once on the calling
+	// goroutine instead of queueing it for the UI goroutine, so the
+	// headless tests hold it too while they tap, type and look.
+	Serial sync.Locker
+}
+
+// do runs f on the UI goroutine, as fyne.Do does.
+func (u *UI) do(f func()) { fyne.Do(u.serial(f)) }
+
+// doAndWait runs f on the UI goroutine and waits, as fyne.DoAndWait does.
+func (u *UI) doAndWait(f func()) { fyne.DoAndWait(u.serial(f)) }
+
+func (u *UI) serial(f func()) func() {
+	if u.Serial == nil {
+		return f
+	}
+	return func() {
+		u.Serial.Lock()
+		defer u.Serial.Unlock()
+		f()
+	}
 }
 
 // New makes the UI for w. Call Start to show the first screen.
@@ -185,7 +208,7 @@ func (u *UI) startDemo(done func(*state.Demo)) {
 	prog.Show()
 	go func() {
 		d, err := u.State.StartDemo(u.demoDir())
-		fyne.Do(func() {
+		u.do(func() {
 			prog.Hide()
 			if err != nil {
 				u.showError(err)

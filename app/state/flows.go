@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"slices"
 	"sync"
 	"time"
 
@@ -200,66 +199,4 @@ func (s *State) Forget(ctx context.Context, name string) error {
 	}
 	_ = s.packs().Delete(planPrefix + name)
 	return nil
-}
-
-// A Recovery is one recovery in progress.
-type Recovery struct {
-	Name       string
-	Challenges []Challenge
-	Need       int
-	rec        *recovery.Recovery
-}
-
-// A Challenge says where one code went.
-type Challenge struct {
-	Prefix, Hint, ActionURL string
-	Err                     error
-}
-
-// StartRecovery asks every location of the item to send its code, in the
-// app's language.
-func (s *State) StartRecovery(ctx context.Context, name string) (*Recovery, error) {
-	p, err := s.loadPack(name)
-	if err != nil {
-		return nil, err
-	}
-	r := &Recovery{Name: name, Need: p.Need(), rec: recovery.NewRecovery(p, keepers())}
-	lang := s.Language()
-	if lang == "" {
-		lang = "en"
-	}
-	for _, c := range r.rec.RequestCodes(ctx, lang) {
-		ch := Challenge{Prefix: c.Record.Prefix, Hint: c.Record.Hint, Err: c.Err}
-		if c.Err == nil {
-			ch.Hint, ch.ActionURL = c.Challenge.Hint, c.Challenge.ActionURL
-			if ch.Hint == "" {
-				ch.Hint = c.Record.Hint
-			}
-		}
-		r.Challenges = append(r.Challenges, ch)
-	}
-	if ctx.Err() != nil {
-		return nil, ErrCanceled
-	}
-	if !slices.ContainsFunc(r.Challenges, func(c Challenge) bool { return c.Err == nil }) && len(r.Challenges) > 0 {
-		return r, fmt.Errorf("no server could send a code: %w", r.Challenges[0].Err)
-	}
-	return r, nil
-}
-
-// Submit routes a code by its prefix; it returns how many are in hand
-// and how many are needed.
-func (r *Recovery) Submit(ctx context.Context, code string) (got, need int, err error) {
-	_, err = r.rec.SubmitCode(ctx, code)
-	got, need = r.rec.Progress()
-	return got, need, err
-}
-
-// Secret is the recovered secret once enough codes are in.
-func (r *Recovery) Secret() ([]byte, bool) {
-	if got, need := r.rec.Progress(); got < need {
-		return nil, false
-	}
-	secret, _, err := r.rec.Secret()
-	return secret, err == nil
 }

@@ -1,0 +1,148 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/passcrow/passcrow-desktop/recovery"
+)
+
+// What a typed code can meet, for the screens to explain in plain words.
+var (
+	ErrWrongCode     = recovery.ErrIncorrectCode // the server refused it
+	ErrCodeVoid      = recovery.ErrCodeExpired   // no code pending: ask for a new one
+	ErrNotACode      = recovery.ErrCodeFormat    // not a letter and six digits
+	ErrUnknownPrefix = recovery.ErrUnknownPrefix // no location has its letter
+	ErrNoMatch       = recovery.ErrNoMatch       // the fragments do not open the secret
+	// ErrAlreadyReceived means that location's fragment is already in:
+	// its code was used, so the server would refuse it.
+	ErrAlreadyReceived = errors.New("the code for that location was already received")
+)
+
+// A Recovery is one recovery in progress.
+type Recovery struct {
+	Name       string
+	Challenges []Challenge
+	Need       int
+	rec        *recovery.Recovery
+	records    []recovery.Record
+	lang       string
+
+	mu       sync.Mutex
+	received map[string]bool // by prefix
+}
+
+// A Challenge says where one code went.
+type Challenge struct {
+	Prefix, Hint, ActionURL string
+	Err                     error
+}
+
+// StartRecovery asks every location of the item to send its code, in the
+// app's language.
+func (s *State) StartRecovery(ctx context.Context, name string) (*Recovery, error) {
+	p, err := s.loadPack(name)
+	if err != nil {
+		return nil, err
+	}
+	r := &Recovery{Name: name, Need: p.Need(), rec: recovery.NewRecovery(p, keepers()),
+		records: p.Records, lang: s.Language(), received: map[string]bool{}}
+	if r.lang == "" {
+		r.lang = "en"
+	}
+	for _, c := range r.rec.RequestCodes(ctx, r.lang) {
+		r.Challenges = append(r.Challenges, challengeOf(c.Record, c.Challenge, c.Err))
+	}
+	if ctx.Err() != nil {
+		return nil, ErrCanceled
+	}
+	if !slices.ContainsFunc(r.Challenges, func(c Challenge) bool { return c.Err == nil }) && len(r.Challenges) > 0 {
+		return r, fmt.Errorf("no server could send a code: %w", r.Challenges[0].Err)
+	}
+	return r, nil
+}
+
+func challengeOf(rec recovery.Record, c recovery.Challenge, err error) Challenge {
+	ch := Challenge{Prefix: rec.Prefix, Hint: rec.Hint, Err: err}
+	if err == nil {
+		ch.ActionURL = c.ActionURL
+		if c.Hint != "" {
+			ch.Hint = c.Hint
+		}
+	}
+	return ch
+}
+
+// ResendCode asks the one location with this prefix for a new code, as
+// when too many wrong tries voided the old one. The other locations'
+// codes stay valid.
+func (r *Recovery) ResendCode(ctx context.Context, prefix string) (Challenge, error) {
+	i := slices.IndexFunc(r.records, func(rec recovery.Record) bool { return rec.Prefix == prefix })
+	if i < 0 {
+		return Challenge{}, fmt.Errorf("%w: %q", ErrUnknownPrefix, prefix)
+	}
+	rec := r.records[i]
+	k, ok := keepers()[rec.Kind]
+	if !ok {
+		return Challenge{}, fmt.Errorf("%w: %q", recovery.ErrNoKeeper, rec.Kind)
+	}
+	c, err := k.Challenge(ctx, rec, r.lang)
+	if err != nil {
+		return challengeOf(rec, c, err), canceled(ctx, err)
+	}
+	return challengeOf(rec, c, nil), nil
+}
+
+// Submit routes a code by its prefix and fetches that location's
+// fragment. It returns the prefix (when the code had a known one), and
+// how many fragments are in hand and needed.
+func (r *Recovery) Submit(ctx context.Context, code string) (prefix string, got, need int, err error) {
+	i, _, err := recovery.RouteCode(r.records, code)
+	if err == nil {
+		prefix = r.records[i].Prefix
+		r.mu.Lock()
+		done := r.received[prefix]
+		r.mu.Unlock()
+		if done {
+			err = ErrAlreadyReceived
+		} else if _, err = r.rec.SubmitCode(ctx, code); err == nil {
+			r.mu.Lock()
+			r.received[prefix] = true
+			r.mu.Unlock()
+		}
+	}
+	got, need = r.rec.Progress()
+	return prefix, got, need, canceled(ctx, err)
+}
+
+// Enough reports whether enough fragments are in hand to try Secret.
+func (r *Recovery) Enough() bool {
+	got, need := r.rec.Progress()
+	return got >= need
+}
+
+// Secret opens the secret with the fragments in hand. wrong names, by
+// their hints, the locations that sent back a fragment which does not fit
+// the others; it may come with the secret (enough good ones were in hand)
+// or with an error (type a code from another location).
+func (r *Recovery) Secret() (secret []byte, wrong []Challenge, err error) {
+	secret, bad, err := r.rec.Secret()
+	if bad != nil {
+		for _, p := range bad.Prefixes {
+			if i := slices.IndexFunc(r.records, func(rec recovery.Record) bool { return rec.Prefix == p }); i >= 0 {
+				wrong = append(wrong, Challenge{Prefix: p, Hint: r.records[i].Hint})
+			}
+		}
+	}
+	if err != nil {
+		// The error repeats what wrong says; keep the sentinel only.
+		if errors.Is(err, ErrNoMatch) {
+			return nil, wrong, ErrNoMatch
+		}
+		return nil, wrong, err
+	}
+	return secret, wrong, nil
+}
