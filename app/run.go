@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -32,6 +34,10 @@ type Options struct {
 	Script string
 	// ScreenshotDir is where Script saves its screenshots.
 	ScreenshotDir string
+	// DaysAhead moves the app's clock this many days ahead, so a script
+	// can show what is due in a year (PASSCROW_SCRIPT_DAYS_AHEAD); it is
+	// honoured only with Script set.
+	DaysAhead int
 	// ExitAfterFirstFrame prints a marker line once the first screen is
 	// drawn and quits (PASSCROW_BENCH_EXIT_AFTER_FIRST_FRAME=1), for the
 	// startup benchmark.
@@ -44,6 +50,7 @@ func OptionsFromEnv() Options {
 		Home:                os.Getenv("PASSCROW_HOME"),
 		Script:              os.Getenv("PASSCROW_SCRIPT"),
 		ScreenshotDir:       os.Getenv("PASSCROW_SCREENSHOTS"),
+		DaysAhead:           daysAhead(os.Getenv("PASSCROW_SCRIPT_DAYS_AHEAD")),
 		ExitAfterFirstFrame: os.Getenv("PASSCROW_BENCH_EXIT_AFTER_FIRST_FRAME") == "1",
 	}
 }
@@ -56,7 +63,12 @@ func Run(opts Options) error {
 		}
 	}
 	a := fyneapp.NewWithID(ID)
-	st, err := state.Open(a.Preferences(), state.Options{Home: opts.Home})
+	so := state.Options{Home: opts.Home}
+	if opts.Script != "" && opts.DaysAhead != 0 {
+		ahead := time.Duration(opts.DaysAhead) * 24 * time.Hour
+		so.Now = func() time.Time { return time.Now().Add(ahead) }
+	}
+	st, err := state.Open(a.Preferences(), so)
 	if err != nil {
 		return fmt.Errorf("open the pack store: %w", err)
 	}
@@ -93,6 +105,11 @@ func Run(opts Options) error {
 	}
 	w.ShowAndRun()
 	return nil
+}
+
+func daysAhead(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 // useHomeForSettings moves Fyne's settings into home, so that a profile

@@ -16,14 +16,24 @@ import (
 	"github.com/passcrow/passcrow-desktop/screens"
 )
 
-// runScript is the test hook behind PASSCROW_SCRIPT=tour: it walks the
-// real window through screens.Tour (demo server, setup, recovery,
-// settings), saves a screenshot of each step into opts.ScreenshotDir,
-// then quits. Only "tour" exists so far.
+// runScript is the test hook behind PASSCROW_SCRIPT: it walks the real
+// window through a script, saves a screenshot of each step into
+// opts.ScreenshotDir, then quits. The scripts:
+//
+//	tour     screens.Tour: demo server, setup, recovery, settings
+//	due      the overview with an item due (run after tour on the same
+//	         home, with PASSCROW_SCRIPT_DAYS_AHEAD), then its renewal
+//	consent  the question asked when there is no keychain
 func runScript(a fyne.App, u *screens.UI, probe *frameProbe, opts Options) error {
 	defer fyne.Do(a.Quit)
-	if opts.Script != "tour" {
-		return fmt.Errorf("unknown script %q (want tour)", opts.Script)
+	scripts := map[string]func(*screens.UI, screens.TourDriver) error{
+		"tour":    screens.Tour,
+		"due":     scriptDue,
+		"consent": scriptConsent,
+	}
+	script := scripts[opts.Script]
+	if script == nil {
+		return fmt.Errorf("unknown script %q (want tour, due or consent)", opts.Script)
 	}
 	dir := opts.ScreenshotDir
 	if dir == "" {
@@ -69,9 +79,9 @@ func runScript(a fyne.App, u *screens.UI, probe *frameProbe, opts Options) error
 			}
 		},
 	}
-	err := screens.Tour(u, d)
+	err := script(u, d)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "passcrow: tour:", err)
+		fmt.Fprintf(os.Stderr, "passcrow: %s: %v\n", opts.Script, err)
 	}
 	return errors.Join(err, shotErr)
 }
@@ -95,4 +105,42 @@ func captureWindow(w fyne.Window, file string) error {
 	}
 	err = png.Encode(f, img)
 	return errors.Join(err, f.Close())
+}
+
+// scriptDue shows the renewal banner of an item that is due, then the
+// renewal it leads to.
+func scriptDue(u *screens.UI, d screens.TourDriver) error {
+	over, err := screens.WaitScreen[*screens.Overview](u, screens.TourStepTimeout)
+	if err != nil {
+		return err
+	}
+	var renew *widget.Button
+	d.Do(func() {
+		if r := over.Reminders; r != nil && r.Due != nil {
+			for _, b := range r.Renew {
+				renew = b
+				break
+			}
+		}
+	})
+	if renew == nil {
+		return errors.New("nothing is due: the overview shows no renewal banner")
+	}
+	d.Shot("17-renewal-due")
+	d.Tap(renew)
+	if _, err := screens.WaitScreen[*screens.Renew](u, screens.TourStepTimeout); err != nil {
+		return err
+	}
+	d.Shot("18-renew")
+	return nil
+}
+
+// scriptConsent shows the question asked when there is no keychain, and
+// quits without answering, so nothing is written.
+func scriptConsent(u *screens.UI, d screens.TourDriver) error {
+	if _, err := screens.WaitScreen[*screens.StoreConsent](u, screens.TourStepTimeout); err != nil {
+		return err
+	}
+	d.Shot("00-no-keychain")
+	return nil
 }

@@ -30,7 +30,7 @@ func (u *UI) ShowStoreConsent() {
 		why = cause.Error()
 	}
 	s.Cause = para(lang.L("What went wrong: {{.Cause}}", map[string]any{"Cause": why}))
-	s.Cause.Importance = widget.LowImportance
+	s.Cause.TextStyle = fyne.TextStyle{Italic: true}
 	s.Dir = widget.NewLabelWithStyle(dir, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.Dir.Wrapping = fyne.TextWrapBreak
 	s.Error = para("")

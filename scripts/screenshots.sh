@@ -2,11 +2,13 @@
 # Runs the real passcrow binary under Xvfb inside dbus-run-session and
 # walks it through the newcomer's tour (screens.Tour: demo server, setup
 # with 2 of 3 codes, overview, recovery with codes from the demo mailbox,
-# settings), saving a screenshot of each step from the window canvas into
+# settings), then the same profile 340 days later (the renewal banner and
+# renewal), then a session with no keychain (the question whether to keep
+# packs as files), saving a screenshot of each step into
 # ci-artifacts/screenshots/{light,dark}/. The app's own test hook
-# (PASSCROW_SCRIPT=tour) drives the UI, so no pixel coordinates are
-# involved. PASSCROW_HOME is a temp dir: the user's keychain and settings
-# are never touched.
+# (PASSCROW_SCRIPT) drives the UI, so no pixel coordinates are involved.
+# PASSCROW_HOME, XDG_CONFIG_HOME and XDG_CACHE_HOME are temp dirs: the
+# user's keychain and settings are never touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -29,8 +31,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "screenshots: building (the first build compiles Fyne's OpenGL code: ~4 minutes)"
-go build -o "$work/passcrow" .
+# -race, as `go test -race` in CI builds Fyne: its cgo (OpenGL) objects
+# then come from the build cache instead of a second ~4-minute compile,
+# and a data race in the real app fails the run.
+echo "screenshots: building with -race (the first build compiles Fyne's OpenGL code: ~4 minutes)"
+go build -race -o "$work/passcrow" .
 
 # -displayfd: Xvfb picks a free display and writes its number once it
 # accepts connections, so we wait on that instead of sleeping.
@@ -44,10 +49,26 @@ echo "screenshots: Xvfb :$display (pid $xpid)"
 status=0
 for theme in light dark; do
   mkdir -p "$out/$theme"
-  if ! DISPLAY=":$display" FYNE_THEME="$theme" PASSCROW_HOME="$work/home-$theme" \
-      PASSCROW_SCRIPT=tour PASSCROW_SCREENSHOTS="$out/$theme" \
+  export DISPLAY=":$display" FYNE_THEME="$theme" PASSCROW_SCREENSHOTS="$out/$theme"
+  export XDG_CACHE_HOME="$work/cache-$theme"
+  if ! PASSCROW_HOME="$work/home-$theme" PASSCROW_SCRIPT=tour \
       timeout 300 dbus-run-session -- "$work/passcrow"; then
     echo "screenshots: the $theme tour failed"
+    status=1
+  # The same profile 340 days on: the escrows expire within 60 days.
+  elif ! PASSCROW_HOME="$work/home-$theme" PASSCROW_SCRIPT=due PASSCROW_SCRIPT_DAYS_AHEAD=340 \
+      timeout 300 dbus-run-session -- "$work/passcrow"; then
+    echo "screenshots: the $theme renewal reminder failed"
+    status=1
+  fi
+  # No PASSCROW_HOME and a session bus that is not there: no keychain.
+  # The app must ask, and write nothing, before keeping packs as files.
+  if ! XDG_CONFIG_HOME="$work/config-$theme" DBUS_SESSION_BUS_ADDRESS="unix:path=$work/no-bus" \
+      PASSCROW_SCRIPT=consent timeout 300 "$work/passcrow"; then
+    echo "screenshots: the $theme no-keychain question failed"
+    status=1
+  elif [ -e "$work/config-$theme/passcrow" ]; then
+    echo "screenshots: packs were written before the user agreed to files"
     status=1
   fi
 done

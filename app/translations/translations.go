@@ -22,14 +22,17 @@ var Languages = []string{"en", "is"}
 // loaded language to the system's, so every language is loaded with the
 // forced one's strings.
 func Load(force string) error {
-	if force == "" {
-		return lang.AddTranslationsFS(files, ".")
-	}
-	data, err := files.ReadFile(force + ".json")
-	if err != nil {
-		return fmt.Errorf("no translation for %q", force)
-	}
 	for _, l := range Languages {
+		// Not lang.AddTranslationsFS(files, "."): it reads "./en.json",
+		// which an embed.FS refuses.
+		code := l
+		if force != "" {
+			code = force
+		}
+		data, err := files.ReadFile(code + ".json")
+		if err != nil {
+			return fmt.Errorf("no translation for %q", code)
+		}
 		if err := lang.AddTranslationsForLocale(data, fyne.Locale(l)); err != nil {
 			return err
 		}

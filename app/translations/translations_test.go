@@ -102,6 +102,15 @@ func TestEveryScreenStringIsInEnglish(t *testing.T) {
 	}
 }
 
+// TestLoadFollowsSystem: with no language forced every translation
+// loads (it failed on the embedded files' paths once, unnoticed, since
+// the English keys showed anyway).
+func TestLoadFollowsSystem(t *testing.T) {
+	if err := Load(""); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestForcedIcelandic: with the language set to Icelandic the strings
 // come out in Icelandic whatever the system's locale. It changes fyne's
 // global translations, so it runs last in this package on its own.
