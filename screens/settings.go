@@ -80,6 +80,8 @@ func (u *UI) ShowSettings() {
 	on, err := u.State.AutostartEnabled()
 	s.Autostart.SetChecked(on && err == nil)
 	s.Autostart.OnChanged = func(on bool) {
+		// A choice made here answers the overview's one-time offer too.
+		u.State.SetAutostartOffered()
 		if err := u.State.SetAutostart(on); err != nil {
 			s.Error.SetText(lang.L("Could not change the login reminder: {{.Err}}", map[string]any{"Err": err.Error()}))
 		}
