@@ -114,6 +114,9 @@ func (e *env) main(args []string) int {
 		return ExitOK
 	}
 	code := exitCode(err)
+	if code == ExitNotFound {
+		err = fmt.Errorf("%w (see passcrow list)", err)
+	}
 	if errors.As(err, new(reportedError)) {
 		return code
 	}

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/url"
 
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
+
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -20,7 +22,7 @@ func exitCode(err error) int {
 	switch {
 	case errors.As(err, &ue):
 		return ExitUsage
-	case errors.Is(err, errNoSuchItem):
+	case errors.Is(err, packstore.ErrNoSuchItem):
 		return ExitNotFound
 	case errors.Is(err, recovery.ErrIncorrectCode), errors.Is(err, recovery.ErrNeedMoreCodes),
 		errors.Is(err, recovery.ErrCodeExpired),

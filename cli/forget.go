@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
+
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -23,7 +25,7 @@ func runForget(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := loadPack(st, name)
+	p, err := packstore.Load(st, name)
 	if err != nil {
 		return err
 	}
@@ -38,7 +40,7 @@ func runForget(e *env, args []string) error {
 	if err := deletePartial(st, name); err != nil {
 		e.notice("passcrow: could not remove kept codes: %v", err)
 	}
-	if err := st.Delete(packPrefix + name); err != nil {
+	if err := packstore.Delete(st, name); err != nil {
 		return fmt.Errorf("forget: the escrows are deleted, but the pack is not: %w", err)
 	}
 	e.result(&c, map[string]any{"name": name, "forgotten": true}, fmt.Sprintf("Forgot %q and deleted its escrows.\n", name))

@@ -3,12 +3,13 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/passcrow/passcrow-desktop/platform"
+	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
+
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -49,17 +50,17 @@ func runImport(e *env, args []string) error {
 	if *name == "" {
 		*name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	}
-	if err := platform.ValidateName(packPrefix + *name); err != nil {
+	if err := packstore.ValidateName(*name); err != nil {
 		return usagef("import: --name: %v", err)
 	}
 	st, err := e.openStore(&c)
 	if err != nil {
 		return err
 	}
-	if _, err := loadPack(st, *name); err == nil && !*force {
+	if _, err := packstore.Load(st, *name); err == nil && !*force {
 		return fmt.Errorf("import: %q exists already (use --name or --force)", *name)
 	}
-	if err := savePack(st, *name, p); err != nil {
+	if err := packstore.Save(st, *name, p); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	info2 := packSummary(p)
@@ -100,7 +101,7 @@ func runExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := loadPack(st, name)
+	p, err := packstore.Load(st, name)
 	if err != nil {
 		return err
 	}

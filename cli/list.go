@@ -1,6 +1,10 @@
 package cli
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
+)
 
 func runList(e *env, args []string) error {
 	var c commonFlags
@@ -16,14 +20,14 @@ func runList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	names, err := packNames(st)
+	names, err := packstore.Names(st)
 	if err != nil {
 		return err
 	}
 	items := []packInfo{}
 	var text strings.Builder
 	for _, n := range names {
-		p, err := loadPack(st, n)
+		p, err := packstore.Load(st, n)
 		if err != nil {
 			e.notice("passcrow: %v", err)
 			continue

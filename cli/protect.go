@@ -10,7 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/passcrow/passcrow-desktop/platform"
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
+
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -39,7 +40,7 @@ func runProtect(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := platform.ValidateName(packPrefix + name); err != nil {
+	if err := packstore.ValidateName(name); err != nil {
 		return usagef("protect: %v", err)
 	}
 	if *secretFile == "" || len(ids) == 0 || len(servers) == 0 {
@@ -60,11 +61,11 @@ func runProtect(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	old, err := loadPack(st, name)
+	old, err := packstore.Load(st, name)
 	switch {
 	case err == nil && !*force:
 		return fmt.Errorf("protect: %q is already protected (use --force to replace it, or passcrow forget %s)", name, name)
-	case err != nil && !errors.Is(err, errNoSuchItem):
+	case err != nil && !errors.Is(err, packstore.ErrNoSuchItem):
 		return err
 	}
 	locations, err := passcrowLocations(ids, servers)
@@ -89,7 +90,7 @@ func runProtect(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("protect: %w", err)
 	}
-	if err := savePack(st, name, p); err != nil {
+	if err := packstore.Save(st, name, p); err != nil {
 		// The escrows exist but no pack remembers them: delete them so
 		// nothing is left the user cannot see or delete later.
 		if ferr := recovery.Forget(context.WithoutCancel(ctx), p, keepers()); ferr != nil {

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
+
 	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
@@ -35,7 +37,7 @@ func runRecover(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := loadPack(st, name)
+	p, err := packstore.Load(st, name)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
+
 	"github.com/passcrow/passcrow-desktop/platform"
 )
 
@@ -27,13 +29,13 @@ func runRemind(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	names, err := packNames(st)
+	names, err := packstore.Names(st)
 	if err != nil {
 		return err
 	}
 	var due []string
 	for _, n := range names {
-		p, err := loadPack(st, n)
+		p, err := packstore.Load(st, n)
 		if err != nil {
 			e.notice("passcrow: %v", err)
 			continue

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
+
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -29,7 +31,7 @@ func runVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := loadPack(st, name)
+	p, err := packstore.Load(st, name)
 	if err != nil {
 		return err
 	}

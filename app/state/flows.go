@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -194,7 +195,7 @@ func (s *State) Forget(ctx context.Context, name string) error {
 	if err := recovery.Forget(ctx, p, keepers()); err != nil {
 		return canceled(ctx, err)
 	}
-	if err := s.packs().Delete(packPrefix + name); err != nil {
+	if err := packstore.Delete(s.packs(), name); err != nil {
 		return err
 	}
 	_ = s.packs().Delete(planPrefix + name)

@@ -4,66 +4,31 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
-	"github.com/passcrow/passcrow-desktop/platform"
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
-// Store names: packs under the prefix the CLI uses too, so both see the
-// same items; beside each, the plan it was made with (the identities are
-// not in the pack, only their hints), so it can be renewed.
-const (
-	packPrefix = "pack."
-	planPrefix = "plan."
-)
+// planPrefix names, beside each pack (kept by packstore, which the CLI
+// shares), the plan it was made with: the identities are not in the pack,
+// only their hints, and renewal needs them.
+const planPrefix = "plan."
 
 // ErrNoSuchItem is returned for a name with no pack.
-var ErrNoSuchItem = errors.New("no protected item of that name")
+var ErrNoSuchItem = packstore.ErrNoSuchItem
 
-func (s *State) loadPack(name string) (*recovery.Pack, error) {
-	b, err := s.packs().Get(packPrefix + name)
-	if errors.Is(err, platform.ErrNotFound) {
-		return nil, fmt.Errorf("%w: %q", ErrNoSuchItem, name)
-	}
-	if err != nil {
-		return nil, err
-	}
-	p, err := recovery.ParsePack(b)
-	if err != nil {
-		return nil, fmt.Errorf("the stored pack %q is damaged: %w", name, err)
-	}
-	return p, nil
-}
+func (s *State) loadPack(name string) (*recovery.Pack, error) { return packstore.Load(s.packs(), name) }
 
 func (s *State) savePack(name string, p *recovery.Pack) error {
-	b, err := p.Marshal()
-	if err != nil {
-		return err
-	}
-	return s.packs().Put(packPrefix+name, b)
+	return packstore.Save(s.packs(), name, p)
 }
 
-func (s *State) names() ([]string, error) {
-	all, err := s.packs().List()
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, n := range all {
-		if name, ok := strings.CutPrefix(n, packPrefix); ok {
-			names = append(names, name)
-		}
-	}
-	sort.Strings(names)
-	return names, nil
-}
+func (s *State) names() ([]string, error) { return packstore.Names(s.packs()) }
 
 // HasItem reports whether an item of that name exists.
 func (s *State) HasItem(name string) bool {
-	_, err := s.packs().Get(packPrefix + name)
+	_, err := s.packs().Get(packstore.Prefix + name)
 	return err == nil
 }
 
@@ -182,7 +147,7 @@ func (s *State) Export(name string) ([]byte, error) {
 	if _, err := s.loadPack(name); err != nil {
 		return nil, err
 	}
-	return s.packs().Get(packPrefix + name)
+	return s.packs().Get(packstore.Prefix + name)
 }
 
 // Due lists the items due for renewal at the state's now.
