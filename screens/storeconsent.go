@@ -23,7 +23,8 @@ type StoreConsent struct {
 // ShowStoreConsent asks to keep packs as files; it is Start's first
 // screen while State.NeedsStoreConsent says so.
 func (u *UI) ShowStoreConsent() {
-	cause, dir, _ := u.State.NeedsStoreConsent()
+	c, _ := u.State.NeedsStoreConsent()
+	cause, dir := c.Cause, c.Dir
 	s := &StoreConsent{ui: u}
 	why := ""
 	if cause != nil {

@@ -74,7 +74,7 @@ func TestNoKeychainAsksBeforeFilesFake(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st2.Close()
-	if _, _, ask := st2.NeedsStoreConsent(); ask || st2.FileStoreDir() != dir || !st2.HasItem(name) {
+	if _, ask := st2.NeedsStoreConsent(); ask || st2.FileStoreDir() != dir || !st2.HasItem(name) {
 		t.Fatalf("second start: ask=%v dir=%q has=%v", ask, st2.FileStoreDir(), st2.HasItem(name))
 	}
 }
@@ -99,7 +99,7 @@ func TestNoKeychainQuitWritesNothingFake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, ask := st2.NeedsStoreConsent(); !ask {
+	if _, ask := st2.NeedsStoreConsent(); !ask {
 		t.Fatal("quitting was taken as consent")
 	}
 }

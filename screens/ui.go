@@ -94,7 +94,7 @@ func New(a fyne.App, w fyne.Window, st *state.State, demoDir string) *UI {
 // Start shows the welcome screen on the first run, else the overview;
 // first of all, with no keychain, it asks whether packs may be files.
 func (u *UI) Start() {
-	if _, _, ask := u.State.NeedsStoreConsent(); ask {
+	if _, ask := u.State.NeedsStoreConsent(); ask {
 		u.ShowStoreConsent()
 		return
 	}

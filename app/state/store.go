@@ -60,16 +60,21 @@ func (s *State) openStore(o Options) error {
 	return nil
 }
 
+// StoreConsent is what the user is asked when there is no keychain.
+type StoreConsent struct {
+	Cause error  // why there is no keychain
+	Dir   string // where the packs would be kept as files
+}
+
 // NeedsStoreConsent reports, when there is no keychain and the user has
-// not yet agreed to keep packs as files, why there is no keychain and the
-// directory the files would go to.
-func (s *State) NeedsStoreConsent() (cause error, dir string, ok bool) {
+// not yet agreed to keep packs as files, what to ask.
+func (s *State) NeedsStoreConsent() (StoreConsent, bool) {
 	s.storeMu.Lock()
 	defer s.storeMu.Unlock()
 	if s.store != nil || s.noKeychain == nil {
-		return nil, "", false
+		return StoreConsent{}, false
 	}
-	return s.noKeychain, s.fileDir, true
+	return StoreConsent{Cause: s.noKeychain, Dir: s.fileDir}, true
 }
 
 // UseFileStore records the user's consent to keep packs as files (asked
