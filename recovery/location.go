@@ -26,6 +26,14 @@ type Location interface {
 	Place(ctx context.Context, f Fragment, o PlaceOptions) (Record, error)
 }
 
+// An Identifier is a Location that can name exactly where it puts a
+// fragment. Describe is masked for display ("a*@e*ple.org"), so two
+// different addresses can look the same; Protect uses Identity, when a
+// Location has it, to refuse the same place chosen twice.
+type Identifier interface {
+	Identity() string
+}
+
 // PlaceOptions are what every placement shares.
 type PlaceOptions struct {
 	// Description is shown to the user when a code is sent ("My wallet").

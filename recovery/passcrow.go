@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,8 +28,9 @@ type PasscrowLocation struct {
 }
 
 var (
-	_ Location = (*PasscrowLocation)(nil)
-	_ Keeper   = (*PasscrowKeeper)(nil)
+	_ Location   = (*PasscrowLocation)(nil)
+	_ Keeper     = (*PasscrowKeeper)(nil)
+	_ Identifier = (*PasscrowLocation)(nil)
 )
 
 // NewPasscrowLocation makes the location for identity (see ParseIdentity)
@@ -46,6 +48,12 @@ func NewPasscrowLocation(c *Client, identity string) (*PasscrowLocation, error) 
 
 // Kind is KindPasscrow.
 func (l *PasscrowLocation) Kind() string { return KindPasscrow }
+
+// Identity is the identity and the server, unmasked: the same address on
+// another server is another location.
+func (l *PasscrowLocation) Identity() string {
+	return strings.ToLower(l.identity) + " via " + l.client.Server()
+}
 
 // Describe says "e-mail a*@e*ple.org via passcrow.example.org".
 func (l *PasscrowLocation) Describe() string {

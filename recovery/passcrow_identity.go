@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/passcrow/passcrow-desktop/internal/hint"
 )
 
 // ParseIdentity checks an identity a Passcrow server is to verify and
@@ -39,34 +40,7 @@ func ParseIdentity(identity string) (kind, address string, err error) {
 // identityHint hides most of an address the way the reference server's
 // hints do ("alice@example.org" -> "a*@e*ple.org"), so a user can
 // recognise it on a screen that others may see.
-func identityHint(kind, address string) string {
-	switch kind {
-	case "email":
-		user, domain, _ := strings.Cut(address, "@")
-		u := []rune(user)
-		u1 := string(u[:max(1, len(u)/3)])
-		if domain == "gmail.com" || domain == "hotmail.com" {
-			return u1 + "*@" + domain
-		}
-		d := []rune(domain)
-		if len(d) == 0 {
-			return u1 + "*@*"
-		}
-		// Python's domain[-(2*(len-1))//3:], with its floor division.
-		keep := (2*(len(d)-1) + 2) / 3
-		if keep == 0 {
-			keep = len(d)
-		}
-		return u1 + "*@" + string(d[0]) + "*" + string(d[len(d)-keep:])
-	case "sms":
-		n := utf8.RuneCountInString(address)
-		if n <= 4 {
-			return address
-		}
-		return address[:3] + strings.Repeat("*", n-5) + address[n-2:]
-	}
-	return kind
-}
+func identityHint(kind, address string) string { return hint.Mask(kind, address) }
 
 // describeIdentity words where a code goes: "e-mail a*@e*ple.org".
 func describeIdentity(kind, address string) string {

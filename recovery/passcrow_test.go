@@ -1,9 +1,11 @@
 package recovery
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/passcrow/passcrow-desktop/internal/wire"
 )
@@ -42,12 +44,14 @@ func TestIdentityHintLikeReference(t *testing.T) {
 			t.Errorf("hint of %s = %q, the reference says %q", addr, got, r.Hint)
 		}
 	}
-	for addr, want := range map[string]string{"joe@gmail.com": "j*@gmail.com", "x@y.z": "x*@y*.z", "ab@c": "a*@c*c"} {
+	// Short addresses never show in full (the reference's "x*@y*.z" does).
+	for addr, want := range map[string]string{"joe@gmail.com": "j*@gmail.com", "x@y.z": "*@y*z", "ab@c": "a*@*"} {
 		if got := identityHint("email", addr); got != want {
 			t.Errorf("hint of %s = %q, want %q", addr, got, want)
 		}
 	}
-	if got := identityHint("sms", "+3545885522"); got != "+35******22" {
+	// The same hint the server sends, so overview and recovery agree.
+	if got := identityHint("sms", "+3545885522"); got != "+354*****22" {
 		t.Errorf("sms hint %q", got)
 	}
 }
@@ -94,5 +98,30 @@ func TestPasscrowKeeperReadsReferenceRecords(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("%d passcrow records, want 3", n)
+	}
+}
+
+// Masked descriptions can coincide; the locations are still different,
+// and the same address on the same server is still refused.
+func TestProtectTellsLookAlikeIdentitiesApart(t *testing.T) {
+	c, err := NewClient("http://127.0.0.1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := NewPasscrowLocation(c, "email:a@example.org")
+	b, _ := NewPasscrowLocation(c, "email:b@example.org")
+	again, _ := NewPasscrowLocation(c, "email:A@example.org")
+	if a.Describe() != b.Describe() {
+		t.Fatalf("the test needs look-alike hints: %q, %q", a.Describe(), b.Describe())
+	}
+	if a.Identity() == b.Identity() {
+		t.Fatalf("different addresses share an identity: %q", a.Identity())
+	}
+	_, err = Protect(context.Background(), ProtectRequest{
+		Secret: []byte("s"), Policy: AnyOne(), Locations: []Location{a, again},
+		Expires: time.Now().Add(time.Hour),
+	})
+	if err == nil || !strings.Contains(err.Error(), "chosen twice") {
+		t.Fatalf("the same address twice: %v", err)
 	}
 }

@@ -54,6 +54,9 @@ func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
 	seen := map[string]bool{}
 	for _, l := range req.Locations {
 		id := l.Kind() + "\x00" + l.Describe()
+		if u, ok := l.(Identifier); ok {
+			id = l.Kind() + "\x00" + u.Identity()
+		}
 		if seen[id] {
 			return nil, fmt.Errorf("recovery: %q is chosen twice", l.Describe())
 		}

@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/passcrow/passcrow-desktop/internal/hint"
+
 	"github.com/passcrow/passcrow-desktop/internal/wire"
 	"github.com/passcrow/passcrow-desktop/server/verify"
 )
@@ -71,7 +73,7 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 	if err != nil {
 		return wire.VerificationResponse{}, err
 	}
-	hint := verify.Hint(kind, address)
+	hint := hint.Mask(kind, address)
 	sendCtx, cancel := context.WithTimeout(ctx, sendTimeout)
 	err = v.Send(sendCtx, verify.Message{
 		Kind:        kind,

@@ -1,15 +1,19 @@
-package verify
+// Package hint masks an identity so that a person can tell which of their
+// addresses or phones is meant while a reader learns little about it. The
+// server puts it in its verification response and the client shows it for
+// the locations of a pack, so both say the same thing.
+package hint
 
 import "strings"
 
-// Hint masks an address for the verification response, so the user can
+// Mask masks an address for the verification response, so the user can
 // tell which of their identities got the code while the server's answer
 // reveals little about it. E-mail hints follow the reference server
 // exactly for ordinary addresses ("alice@example.org" -> "a*@e*ple.org");
 // phone numbers keep their country code and last two digits
 // ("+3545551267" -> "+354*****67"). At least one character of every
 // address stays hidden, however short or odd it is.
-func Hint(kind, address string) string {
+func Mask(kind, address string) string {
 	switch kind {
 	case "email", "mailto":
 		return emailHint(address)

@@ -1,4 +1,4 @@
-package verify
+package hint
 
 import (
 	"encoding/json"
@@ -29,8 +29,8 @@ func TestHintVectors(t *testing.T) {
 				var r struct{ Hint string }
 				readJSON(t, resp, &r)
 				kind, addr, _ := strings.Cut(mails[i].Verify, ":")
-				if got := Hint(kind, addr); got != r.Hint {
-					t.Errorf("%s: Hint(%q, %q) = %q, reference says %q", filepath.Base(resp), kind, addr, got, r.Hint)
+				if got := Mask(kind, addr); got != r.Hint {
+					t.Errorf("%s: Mask(%q, %q) = %q, reference says %q", filepath.Base(resp), kind, addr, got, r.Hint)
 				}
 			}
 		})
@@ -71,8 +71,8 @@ func TestHintExamples(t *testing.T) {
 		{"sms", "call me", "ca*"},
 		{"tel", "+44 20 7946 0958", "+442*******58"},
 	} {
-		if got := Hint(tc.kind, tc.addr); got != tc.want {
-			t.Errorf("Hint(%q, %q) = %q, want %q", tc.kind, tc.addr, got, tc.want)
+		if got := Mask(tc.kind, tc.addr); got != tc.want {
+			t.Errorf("Mask(%q, %q) = %q, want %q", tc.kind, tc.addr, got, tc.want)
 		}
 	}
 }
@@ -84,12 +84,12 @@ func FuzzHint(f *testing.F) {
 		f.Add("sms", s)
 	}
 	f.Fuzz(func(t *testing.T, kind, addr string) {
-		h := Hint(kind, addr)
+		h := Mask(kind, addr)
 		if !strings.Contains(h, "*") {
-			t.Fatalf("Hint(%q, %q) = %q has no mask", kind, addr, h)
+			t.Fatalf("Mask(%q, %q) = %q has no mask", kind, addr, h)
 		}
 		if utf8.ValidString(addr) && !utf8.ValidString(h) {
-			t.Fatalf("Hint(%q, %q) = %q is not UTF-8", kind, addr, h)
+			t.Fatalf("Mask(%q, %q) = %q is not UTF-8", kind, addr, h)
 		}
 		if !utf8.ValidString(addr) {
 			return // Hint shows U+FFFD for bad bytes: nothing to count
@@ -101,7 +101,7 @@ func FuzzHint(f *testing.F) {
 			shown, all = strings.ReplaceAll(shown, "@", ""), strings.ReplaceAll(all, "@", "")
 		}
 		if all != "" && utf8.RuneCountInString(shown) >= utf8.RuneCountInString(all) {
-			t.Fatalf("Hint(%q, %q) = %q shows the whole address", kind, addr, h)
+			t.Fatalf("Mask(%q, %q) = %q shows the whole address", kind, addr, h)
 		}
 	})
 }
