@@ -22,6 +22,9 @@ import (
 // ClipboardTimeout is how long a copied secret stays on the clipboard.
 var ClipboardTimeout = time.Minute
 
+// afterFunc schedules the clipboard clearing; tests fire it themselves.
+var afterFunc = func(d time.Duration, f func()) { time.AfterFunc(d, f) }
+
 // Recovery is the wizard that gets a secret back: pick an item, the codes
 // are sent, the user types them in any order, and the secret is shown.
 type Recovery struct {
@@ -376,7 +379,7 @@ func (s *Recovery) onCopy() {
 	cb := s.ui.App.Clipboard()
 	text := string(s.secret)
 	cb.SetContent(text)
-	time.AfterFunc(ClipboardTimeout, func() {
+	afterFunc(ClipboardTimeout, func() {
 		s.ui.do(func() {
 			if cb.Content() == text {
 				cb.SetContent("")
