@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package e2e holds the end-to-end tests of issue 2, and nothing else: a
 // real `passcrow serve` process sends verification codes as real e-mail
 // through Dovecot's submission service (STARTTLS or implicit TLS, with

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package mailtest runs real mail servers for end-to-end tests: a
 // throwaway Dovecot (IMAP, LMTP and, when installed, SMTP submission with
 // STARTTLS and implicit TLS) and OpenSMTPD (plain SMTP, relaying into

@@ -1,0 +1,62 @@
+package screens
+
+import (
+	"fmt"
+	"slices"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/passcrow/passcrow-desktop/app/state"
+)
+
+// The setup wizard's policy step: how many codes recovery needs, with
+// the trade-off between losing access and someone else getting in.
+
+func (s *Setup) preparePolicy() {
+	m := len(s.Plan.Identities)
+	var opts []string
+	for i := 1; i <= m; i++ {
+		opts = append(opts, fmt.Sprint(i))
+	}
+	s.N.Options = opts
+	if s.Plan.Policy == state.PolicyAll && s.Plan.N == 0 && m >= 3 {
+		// A sensible default for three or more: a majority.
+		s.Plan.Policy, s.Plan.N = state.PolicyNofM, m/2+1
+	}
+	s.Policy.SetSelected(s.Policy.Options[slices.Index(policyChoices, s.Plan.Policy)])
+	s.onPolicy()
+}
+
+func (s *Setup) onPolicy() {
+	if s.Policy == nil || s.N == nil || s.Explain == nil {
+		return
+	}
+	if i := slices.Index(s.Policy.Options, s.Policy.Selected); i >= 0 {
+		s.Plan.Policy = policyChoices[i]
+	}
+	if s.Plan.Policy == state.PolicyNofM {
+		if n := slices.Index(s.N.Options, s.N.Selected) + 1; n > 0 {
+			s.Plan.N = n
+		}
+		s.N.Enable()
+	} else {
+		s.N.Disable()
+	}
+	need := s.Plan.Threshold()
+	if s.N.Selected != fmt.Sprint(need) && need > 0 {
+		s.N.SetSelected(fmt.Sprint(need))
+	}
+	m := len(s.Plan.Identities)
+	var why string
+	switch {
+	case need == m && m > 1:
+		why = lang.L("Safest against strangers, easiest to lose: if you lose access to even one of these, you cannot recover.")
+	case need == 1 && m > 1:
+		why = lang.L("Easiest to recover, weakest against strangers: anyone who gets into just one of these can recover your secret.")
+	case need == 1:
+		why = lang.L("With one address or number, recovery needs its code, and whoever can read it can recover.")
+	default:
+		why = lang.L("A balance: you can lose access to {{.Spare}} and still recover, and someone would have to get into {{.Need}} of them to recover without you.", map[string]any{"Spare": m - need, "Need": need})
+	}
+	s.Explain.SetText(lang.L("Recovery will need {{.Need}} of {{.Total}} codes.", map[string]any{"Need": need, "Total": m}) + " " + why)
+}

@@ -1,0 +1,157 @@
+package screens
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/passcrow/passcrow-desktop/app/state"
+)
+
+// The setup wizard's servers step: which Passcrow servers keep the
+// fragments, each with its policy shown, and the one-server warning.
+
+// serverCandidates are the servers offered: those the plan has, the
+// configured and known public ones, and the demo server when it runs.
+func (s *Setup) serverCandidates() []string {
+	var out []string
+	add := func(urls ...string) {
+		for _, u := range urls {
+			if !slices.Contains(out, u) {
+				out = append(out, u)
+			}
+		}
+	}
+	add(s.Plan.Servers...)
+	if d := s.ui.State.Demo(); d != nil {
+		add(d.URL)
+	}
+	add(s.ui.State.Servers()...)
+	add(s.ui.KnownServers...)
+	return out
+}
+
+func (s *Setup) prepareServers() {
+	chosen := s.Plan.Servers
+	if len(chosen) == 0 {
+		chosen = s.ui.State.Servers()
+		if d := s.ui.State.Demo(); d != nil && len(chosen) == 0 {
+			chosen = []string{d.URL}
+		}
+	}
+	for _, url := range s.serverCandidates() {
+		s.addServerRow(url, slices.Contains(chosen, url))
+	}
+	s.updateWarning()
+}
+
+func (s *Setup) addServerRow(url string, checked bool) {
+	if _, ok := s.ServerChecks[url]; ok {
+		return
+	}
+	label := url
+	if d := s.ui.State.Demo(); d != nil && d.URL == url {
+		label = lang.L("Local demo server ({{.URL}})", map[string]any{"URL": url})
+	}
+	check := widget.NewCheck(label, func(bool) { s.updateWarning() })
+	check.SetChecked(checked)
+	info := widget.NewLabel(lang.L("Checking the server…"))
+	busy := widget.NewActivity()
+	busy.Start()
+	s.ServerChecks[url] = check
+	s.ServerInfo[url] = info
+	s.serverList.Add(container.NewVBox(check, container.NewHBox(busy, info)))
+	fetched := make(chan struct{})
+	s.fetched[url] = fetched
+	go func() {
+		defer close(fetched)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		pol, err := s.ui.State.FetchPolicy(ctx, url)
+		s.ui.doAndWait(func() {
+			busy.Stop()
+			busy.Hide()
+			if err != nil {
+				info.SetText(lang.L("Could not reach this server: {{.Err}}", map[string]any{"Err": err.Error()}))
+				info.Importance = widget.DangerImportance
+				info.Refresh()
+				return
+			}
+			s.policies[url] = pol
+			info.SetText(describePolicy(pol))
+		})
+	}()
+}
+
+// describePolicy is a server's policy in one line.
+func describePolicy(p state.ServerPolicy) string {
+	country := p.Country
+	if country == "" || country == "--" {
+		country = lang.L("no country given")
+	}
+	return lang.L("Country: {{.Country}} · sends codes by: {{.Kinds}} · keeps fragments up to {{.Days}} days · payment: {{.Payment}}", map[string]any{
+		"Country": country,
+		"Kinds":   strings.Join(p.Kinds, ", "),
+		"Days":    int(p.MaxExpiry.Hours() / 24),
+		"Payment": lang.L(p.Payment),
+	})
+}
+
+func (s *Setup) onAddServer() {
+	url := strings.TrimRight(strings.TrimSpace(s.NewServer.Text), "/")
+	if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://127.0.0.1:") && !strings.HasPrefix(url, "http://localhost:") {
+		s.Error.SetText(lang.L("A server address starts with https://"))
+		return
+	}
+	s.Error.SetText("")
+	s.NewServer.SetText("")
+	s.addServerRow(url, true)
+	s.ui.State.SetServers(appendNew(s.ui.State.Servers(), url))
+	s.updateWarning()
+}
+
+func appendNew(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}
+
+func (s *Setup) chosenServers() []string {
+	var out []string
+	for _, url := range s.serverCandidates() {
+		if c, ok := s.ServerChecks[url]; ok && c.Checked {
+			out = append(out, url)
+		}
+	}
+	// Servers added in this step are not candidates until saved.
+	for url, c := range s.ServerChecks {
+		if c.Checked && !slices.Contains(out, url) {
+			out = append(out, url)
+		}
+	}
+	return out
+}
+
+func (s *Setup) updateWarning() {
+	if s.Warning == nil {
+		return
+	}
+	s.updateWarningFor(s.chosenServers())
+}
+
+func (s *Setup) updateWarningFor(servers []string) {
+	p := s.Plan
+	p.Servers = servers
+	if srv := p.Concentrated(); srv != "" && len(p.Identities) > 0 {
+		s.Warning.SetText(lang.L("Warning: {{.Server}} alone would hold enough fragments to recover your secret. Whoever runs it, or breaks into it, would only need access to your codes there. Choose more servers, or need more codes.", map[string]any{"Server": srv}))
+		s.Warning.Show()
+		return
+	}
+	s.Warning.Hide()
+}
