@@ -9,6 +9,9 @@ import (
 
 	"github.com/passcrow/passcrow-desktop/app"
 	"github.com/passcrow/passcrow-desktop/cli"
+	// Before and after Fyne reads the locale: see localefix.
+	_ "github.com/passcrow/passcrow-desktop/internal/localefix"
+	_ "github.com/passcrow/passcrow-desktop/internal/localefix/restore"
 )
 
 func main() {
