@@ -38,6 +38,8 @@ Usage:
   passcrow list
   passcrow verify NAME             servers send the codes; prints where they went
   passcrow recover NAME --code C [--code C ...] [--out F]
+  passcrow recover-ephemeral SERVER:USERKEY [--code C] [--name NAME]
+                                   round 1 for a reference client's ephemeral recovery name
   passcrow forget NAME             deletes the escrows, then the pack
   passcrow import FILE [--name NAME]   import a pack file (ours or the reference client's .passcrow)
   passcrow export NAME --out F     write a pack to a file (for a backup or another device)
@@ -64,15 +66,16 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve":   {runServe},
-	"protect": {runProtect},
-	"list":    {runList},
-	"verify":  {runVerify},
-	"recover": {runRecover},
-	"forget":  {runForget},
-	"import":  {runImport},
-	"export":  {runExport},
-	"remind":  {runRemind},
+	"serve":             {runServe},
+	"protect":           {runProtect},
+	"list":              {runList},
+	"verify":            {runVerify},
+	"recover":           {runRecover},
+	"recover-ephemeral": {runRecoverEphemeral},
+	"forget":            {runForget},
+	"import":            {runImport},
+	"export":            {runExport},
+	"remind":            {runRemind},
 }
 
 // IsCommand reports whether args start with a CLI subcommand (as opposed to
