@@ -47,6 +47,11 @@ type Config struct {
 	RateLimit float64
 	RateBurst int
 
+	// ResendInterval is the least time between two codes sent for one
+	// escrow; default DefaultResendInterval (1 min). A negative value
+	// turns the wait off. Voiding a code does not shorten it.
+	ResendInterval time.Duration
+
 	// SweepInterval is how often expired data is removed; default 1 min.
 	// A negative value turns the background sweeper off (reads still
 	// ignore expired data).
@@ -69,6 +74,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.SweepInterval == 0 {
 		c.SweepInterval = DefaultSweepInterval
+	}
+	if c.ResendInterval == 0 {
+		c.ResendInterval = DefaultResendInterval
 	}
 	if c.RateLimit > 0 && c.RateBurst <= 0 {
 		c.RateBurst = 5

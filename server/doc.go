@@ -11,6 +11,15 @@
 // never overwritten, malformed requests get a JSON error instead of a crash,
 // and deletion can require the escrow key.
 //
+// Anyone can escrow a fragment naming someone else's address for free, so
+// the server would otherwise mail that person as often as it was asked.
+// It sends at most one code per escrow per Config.ResendInterval (default
+// a minute) and answers a request within it with the error "Please wait
+// before asking for another code" and a Retry-After header. Voiding a code
+// with wrong guesses does not reset the wait; a failed send does. A
+// per-IP token bucket (Config.RateLimit, RateBurst) bounds requests of
+// every kind.
+//
 // The pieces: Server (an http.Handler; serveX methods do HTTP, processX
 // methods hold the logic), Store (where escrows, codes and spent payment
 // tokens live: NewMemoryStore, or OpenBoltStore, the default when

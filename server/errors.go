@@ -28,6 +28,7 @@ var (
 	ErrIncorrectCode      = errors.New("incorrect verification code")
 	ErrRequestTooLarge    = errors.New("request too large")
 	ErrRateLimited        = errors.New("rate limited")
+	ErrTooSoon            = errors.New("verification asked again too soon")
 	errMalformedEscrowRaw = errors.New("stored escrow data is malformed")
 )
 
@@ -50,6 +51,7 @@ const (
 	errStrNoCode          = "No valid verification code, please request a new one"
 	errStrNotFound        = "Not found"
 	errStrMethod          = "Method not allowed"
+	errStrTooSoon         = "Please wait before asking for another code"
 )
 
 // wireError is the one place that decides what a client learns about an
@@ -98,6 +100,8 @@ func wireError(err error) string {
 		return wire.ErrRequestTooLarge
 	case errors.Is(err, ErrRateLimited):
 		return wire.ErrRateLimited
+	case errors.Is(err, ErrTooSoon):
+		return errStrTooSoon
 	}
 	return wire.ErrInternal
 }

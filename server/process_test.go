@@ -153,7 +153,7 @@ func TestProcessEscrowRefusals(t *testing.T) {
 }
 
 func TestProcessEscrowPreferID(t *testing.T) {
-	env := newTestEnv(t, nil)
+	env := newTestEnv(t, func(c *Config) { c.ResendInterval = -1 }) // several codes in a row
 	ctx := context.Background()
 	now := env.clock.Now().Unix()
 	data := wire.EscrowData{Description: "d", Secret: "first", Verify: "email:alice@example.org", Timeout: 60}
@@ -190,7 +190,7 @@ func TestProcessEscrowPreferID(t *testing.T) {
 }
 
 func TestProcessVerification(t *testing.T) {
-	env := newTestEnv(t, nil)
+	env := newTestEnv(t, func(c *Config) { c.ResendInterval = -1 }) // several codes in a row
 	ctx := context.Background()
 	f := env.escrow(t, "s3cret")
 	req := func(mod func(*wire.VerificationRequest)) *wire.VerificationRequest {
@@ -258,6 +258,7 @@ func TestFailedSendStoresNoCode(t *testing.T) {
 	ctx := context.Background()
 	f := env.escrow(t, "s3cret")
 	code := env.verifyCode(t, f, "1") // an earlier, valid code
+	env.clock.advance(DefaultResendInterval)
 	env.verifier.fail = errRefused
 	_, err := env.srv.processVerification(ctx, &wire.VerificationRequest{
 		Version: wire.Version, Language: "en", Prefix: "1", EscrowDataID: f.id, EscrowDataKey: f.key})
@@ -288,6 +289,11 @@ func TestFailedSendStoresNoCode(t *testing.T) {
 		if !errors.Is(err, ErrNoCode) {
 			t.Fatalf("recovery after failed send: %v, want ErrNoCode", err)
 		}
+	}
+	// A failed send does not count against the resend interval.
+	env.verifier.fail = nil
+	if code := env.verifyCode(t, g, "2"); env.recover(t, g, code).EscrowSecret != "other" {
+		t.Fatal("no working code right after a failed send")
 	}
 }
 
@@ -338,7 +344,7 @@ func TestProcessRecoveryWrongGuessesVoidCode(t *testing.T) {
 }
 
 func TestProcessRecoveryCodeLifetime(t *testing.T) {
-	env := newTestEnv(t, nil)
+	env := newTestEnv(t, func(c *Config) { c.ResendInterval = -1 }) // several codes in a row
 	f := env.escrow(t, "s3cret")
 	first := env.verifyCode(t, f, "1")
 	second := env.verifyCode(t, f, "1")

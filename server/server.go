@@ -23,6 +23,7 @@ type Server struct {
 	policyJSON []byte
 	mux        *http.ServeMux
 	limiter    *rateLimiter
+	resend     *resendGate
 	log        *slog.Logger
 
 	stopSweep chan struct{}
@@ -51,6 +52,7 @@ func New(cfg Config) (*Server, error) {
 	if s.policyJSON, err = wire.Marshal(s.policy()); err != nil {
 		return nil, fmt.Errorf("server: encoding policy: %w", err)
 	}
+	s.resend = newResendGate(cfg.ResendInterval)
 	if cfg.RateLimit > 0 {
 		s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
 	}
@@ -100,6 +102,7 @@ func (s *Server) sweep(ctx context.Context) {
 	if s.limiter != nil {
 		s.limiter.prune(now)
 	}
+	s.resend.prune(now)
 }
 
 // The RPCs: each name and its alias from the reference's documentation.

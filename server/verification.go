@@ -32,6 +32,9 @@ func (s *Server) serveVerification(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := s.processVerification(r.Context(), &req)
 	if err != nil {
+		if we, ok := errors.AsType[*waitError](err); ok {
+			w.Header().Set("Retry-After", we.retryAfter())
+		}
 		s.logRefusal(r, wire.MethodVerification, err)
 		resp = wire.VerificationResponse{EscrowDataID: req.EscrowDataID, Error: wireError(err)}
 	}
@@ -40,7 +43,8 @@ func (s *Server) serveVerification(w http.ResponseWriter, r *http.Request) {
 }
 
 // processVerification sends a fresh code to the identity inside an escrow
-// and keeps it only once it went out; it replaces any earlier code.
+// and keeps it only once it went out; it replaces any earlier code. A
+// second code within ResendInterval of the last one is refused.
 func (s *Server) processVerification(ctx context.Context, req *wire.VerificationRequest) (wire.VerificationResponse, error) {
 	if req.Version != wire.Version {
 		return wire.VerificationResponse{}, fmt.Errorf("%w: %q", ErrVersion, req.Version)
@@ -74,6 +78,10 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 		return wire.VerificationResponse{}, err
 	}
 	hint := hint.Mask(kind, address)
+	undo, err := s.resend.reserve(e.ID, now)
+	if err != nil {
+		return wire.VerificationResponse{}, err
+	}
 	sendCtx, cancel := context.WithTimeout(ctx, sendTimeout)
 	err = v.Send(sendCtx, verify.Message{
 		Kind:        kind,
@@ -86,6 +94,7 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 	})
 	cancel()
 	if err != nil {
+		undo() // most likely nothing went out: let the user retry at once
 		// The verifier's error may name the address; the log gets the hint.
 		msg := strings.ReplaceAll(err.Error(), address, hint)
 		return wire.VerificationResponse{}, fmt.Errorf("%w to %s: %s", ErrSendFailed, hint, msg)
