@@ -40,8 +40,9 @@ type Config struct {
 	MaxCodeTimeout  time.Duration // longest life of a verification code; default 24 h
 	MaxRequestBytes int64         // largest request body; default 4096
 
-	// RateLimit is the number of requests per second one client IP may
-	// make, with bursts of RateBurst (default 5). 0 turns limiting off,
+	// RateLimit is the number of requests per second one client (an IPv4
+	// address or an IPv6 /64) may make, with bursts of RateBurst (default
+	// 5). 0 turns limiting off,
 	// the default, so benchmarks measure the server. It trusts the TCP
 	// peer address: behind a reverse proxy, limit there instead.
 	RateLimit float64

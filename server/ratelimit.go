@@ -1,13 +1,13 @@
 package server
 
 import (
-	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 )
 
-// rateLimiter is a token bucket per client IP. Unlike the reference's
+// rateLimiter is a token bucket per client (see clientIP). Unlike the reference's
 // limiter it is atomic and answers with JSON instead of crashing.
 type rateLimiter struct {
 	rate  float64 // tokens per second
@@ -56,12 +56,21 @@ func (l *rateLimiter) prune(now time.Time) {
 	}
 }
 
-// clientIP is the TCP peer's address. Forwarding headers are not trusted:
-// anyone can send them.
+// clientIP names the TCP peer for the limiter: its IPv4 address, or its
+// IPv6 /64, since one host commonly has a whole /64 to pick addresses
+// from. Forwarding headers are not trusted: anyone can send them.
 func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
-	return host
+	ip := ap.Addr().Unmap().WithZone("")
+	if ip.Is4() {
+		return ip.String()
+	}
+	p, err := ip.Prefix(64)
+	if err != nil {
+		return ip.String()
+	}
+	return p.String()
 }
