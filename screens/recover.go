@@ -140,7 +140,7 @@ func (s *Recovery) showCodes() {
 			s.Waiting.Stop()
 			s.Waiting.Hide()
 			if err != nil {
-				s.Error.SetText(lang.L("Could not ask for the codes: {{.Err}}", map[string]any{"Err": lang.L(err.Error())}))
+				s.Error.SetText(lang.L("Could not ask for the codes: {{.Err}}", map[string]any{"Err": errText(err)}))
 				return
 			}
 			s.rec = rec
@@ -174,7 +174,7 @@ func (s *Recovery) addHint(box *fyne.Container, c state.Challenge) {
 func (s *Recovery) setChallenge(l *CodeLine, c state.Challenge, again bool) {
 	switch {
 	case c.Err != nil:
-		l.Hint.SetText(lang.L("Code {{.Prefix}}: the server could not send it ({{.Err}})", map[string]any{"Prefix": c.Prefix, "Err": lang.L(c.Err.Error())}))
+		l.Hint.SetText(lang.L("Code {{.Prefix}}: the server could not send it ({{.Err}})", map[string]any{"Prefix": c.Prefix, "Err": errText(c.Err)}))
 		l.Icon.SetResource(theme.ErrorIcon())
 	case again:
 		l.Hint.SetText(lang.L("Code {{.Prefix}}: a new code was sent to {{.Hint}}", map[string]any{"Prefix": c.Prefix, "Hint": c.Hint}))
@@ -225,7 +225,7 @@ func (s *Recovery) onResend(l *CodeLine) {
 		s.ui.doAndWait(func() {
 			l.Resend.Enable()
 			if err != nil {
-				s.Error.SetText(lang.L("Could not ask for a new code: {{.Err}}", map[string]any{"Err": lang.L(err.Error())}))
+				s.Error.SetText(lang.L("Could not ask for a new code: {{.Err}}", map[string]any{"Err": errText(err)}))
 				return
 			}
 			s.setChallenge(l, c, true)
@@ -295,7 +295,7 @@ func (s *Recovery) onCode() {
 			case errors.Is(openErr, state.ErrNoMatch):
 				s.Error.SetText(lang.L("The codes were accepted, but the fragments do not fit together: one of these locations sent back a wrong fragment. A code from one more location will tell which."))
 			case openErr != nil:
-				s.Error.SetText(lang.L("Could not open the secret: {{.Err}}", map[string]any{"Err": lang.L(openErr.Error())}))
+				s.Error.SetText(lang.L("Could not open the secret: {{.Err}}", map[string]any{"Err": errText(openErr)}))
 			}
 		})
 	}()
@@ -315,7 +315,7 @@ func codeError(err error) string {
 	case errors.Is(err, state.ErrAlreadyReceived):
 		return lang.L("The code for that location was already received. Type a code from another one.")
 	}
-	return lang.L("That code did not work: {{.Err}}", map[string]any{"Err": lang.L(err.Error())})
+	return lang.L("That code did not work: {{.Err}}", map[string]any{"Err": errText(err)})
 }
 
 // hints names locations by where their codes went.

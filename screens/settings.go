@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/passcrow/passcrow-desktop/app/translations"
 )
 
 // Settings edits the servers, the reminder interval, the language and
@@ -107,7 +109,7 @@ func (u *UI) ShowSettings() {
 
 type settingsError string
 
-func (e settingsError) Error() string { return lang.L(string(e)) }
+func (e settingsError) Error() string { return translations.Text(string(e)) }
 
 const errBadDays = settingsError("a number of days from 1 to 3650")
 

@@ -269,7 +269,7 @@ func (s *Setup) onNext() {
 		}
 	case stepReview:
 		if err := s.Plan.Check(); err != nil {
-			s.Error.SetText(lang.L(err.Error()))
+			s.Error.SetText(errText(err))
 			return
 		}
 	}

@@ -76,7 +76,7 @@ func (s *Setup) startProtect() {
 				if errors.Is(err, state.ErrCanceled) {
 					s.Error.SetText(lang.L("Cancelled. Nothing was changed."))
 				} else {
-					s.Error.SetText(lang.L("Could not protect it: {{.Err}}", map[string]any{"Err": lang.L(err.Error())}))
+					s.Error.SetText(lang.L("Could not protect it: {{.Err}}", map[string]any{"Err": errText(err)}))
 				}
 				return
 			}

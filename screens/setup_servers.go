@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/passcrow/passcrow-desktop/app/state"
+	"github.com/passcrow/passcrow-desktop/app/translations"
 )
 
 // The setup wizard's servers step: which Passcrow servers keep the
@@ -98,7 +99,7 @@ func describePolicy(p state.ServerPolicy) string {
 		"Country": country,
 		"Kinds":   strings.Join(p.Kinds, ", "),
 		"Days":    int(p.MaxExpiry.Hours() / 24),
-		"Payment": lang.L(p.Payment),
+		"Payment": translations.Text(p.Payment), // "free", "hashcash" or "unknown"
 	})
 }
 

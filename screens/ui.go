@@ -28,6 +28,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/passcrow/passcrow-desktop/app/state"
+	"github.com/passcrow/passcrow-desktop/app/translations"
 )
 
 // MinSize is the smallest window the screens are laid out for.
@@ -168,8 +169,13 @@ func (u *UI) showError(err error) {
 	if errors.Is(err, state.ErrCanceled) {
 		return
 	}
-	dialog.ShowError(errors.New(lang.L(err.Error())), u.Win)
+	dialog.ShowError(errors.New(errText(err)), u.Win)
 }
+
+// errText is err's message for the user: translated when it is one of
+// ours, else shown as it is. It is never a lang.L key (see
+// translations.Text): it may hold a server's answer or a typed code.
+func errText(err error) string { return translations.Text(err.Error()) }
 
 // page is a screen's frame: a heading, the body and a row of buttons.
 func page(title string, body fyne.CanvasObject, buttons ...fyne.CanvasObject) fyne.CanvasObject {

@@ -4,7 +4,10 @@ package translations
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
+	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -38,4 +41,31 @@ func Load(force string) error {
 		}
 	}
 	return nil
+}
+
+// english is the set of the app's own strings, the keys of en.json.
+var english = sync.OnceValue(func() map[string]string {
+	var m map[string]string
+	data, err := files.ReadFile("en.json")
+	if err == nil {
+		err = json.Unmarshal(data, &m)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("en.json: %v", err)) // embedded: a broken build
+	}
+	return m
+})
+
+// Text is msg in the user's language when msg is one of the app's own
+// strings (an error of ours, such as "choose at least one server"), else
+// msg as it is. Text from elsewhere (a server's answer, an error holding
+// what the user typed) must never be a lookup key: outside English fyne
+// logs a key it cannot find, with the text, and every key is parsed as a
+// template, so "{{...}}" in it would be run. Keys with placeholders are
+// not looked up either, as there is no data for them here.
+func Text(msg string) string {
+	if _, ok := english()[msg]; !ok || strings.Contains(msg, "{{") {
+		return msg
+	}
+	return lang.L(msg)
 }

@@ -123,3 +123,63 @@ func TestForcedIcelandic(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// TestScreensUseFixedKeys: screens/ looks up only fixed strings (a
+// literal or a constant), never runtime text such as an error's message:
+// outside English fyne logs a key it cannot find, with its text (which
+// may hold a typed code or a server's answer), and parses every key as a
+// template. Runtime text goes in as template data, or through Text.
+func TestScreensUseFixedKeys(t *testing.T) {
+	paths, _ := filepath.Glob("../../screens/*.go")
+	fset := token.NewFileSet()
+	var files []*ast.File
+	consts := map[string]bool{}
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, p, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.CONST {
+				for _, s := range g.Specs {
+					for _, n := range s.(*ast.ValueSpec).Names {
+						consts[n.Name] = true
+					}
+				}
+			}
+		}
+	}
+	if len(files) == 0 {
+		t.Fatal("no screens found")
+	}
+	lookups := map[string]bool{"L": true, "N": true, "X": true, "XN": true, "Localize": true, "LocalizePlural": true, "LocalizeKey": true, "LocalizePluralKey": true}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || !lookups[sel.Sel.Name] {
+				return true
+			}
+			if id, ok := sel.X.(*ast.Ident); !ok || id.Name != "lang" {
+				return true
+			}
+			switch a := call.Args[0].(type) {
+			case *ast.BasicLit:
+				return true
+			case *ast.Ident:
+				if consts[a.Name] {
+					return true
+				}
+			}
+			t.Errorf("%s: lang.%s with a key that is not a fixed string", fset.Position(call.Pos()), sel.Sel.Name)
+			return true
+		})
+	}
+}

@@ -1,0 +1,153 @@
+package screens
+
+import (
+	"bytes"
+	"errors"
+	"log"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/passcrow/passcrow-desktop/app/state"
+	"github.com/passcrow/passcrow-desktop/app/translations"
+)
+
+// forceIcelandic makes Icelandic the user's language for the test, as
+// a system set to it would: fyne then picks Icelandic, and a key missing
+// from is.json is a "Translation failure" that fyne logs. English is
+// back afterwards for the other tests.
+func forceIcelandic(t *testing.T) {
+	t.Helper()
+	// Registered before t.Setenv, so it runs after the environment is back.
+	t.Cleanup(func() {
+		if err := translations.Load(""); err != nil {
+			t.Error(err)
+		}
+	})
+	for _, v := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		t.Setenv(v, "is_IS.UTF-8")
+	}
+	if err := translations.Load("is"); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang.L("Cancel"); got == "Cancel" {
+		t.Fatalf("Icelandic is not in force: %q", got)
+	}
+}
+
+// lockedBuffer is what the standard log writes to in a test; the test
+// driver's goroutines may log while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// captureLog sends the standard log, which fyne.LogError writes to, to
+// a buffer for the test.
+func captureLog(t *testing.T) *lockedBuffer {
+	t.Helper()
+	var buf lockedBuffer
+	log.SetOutput(&buf)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	return &buf
+}
+
+// texts is every label's and rich text's text under o.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	switch w := o.(type) {
+	case *widget.Label:
+		return []string{w.Text}
+	case *widget.RichText:
+		return []string{w.String()}
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			out = append(out, texts(c)...)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			out = append(out, texts(c)...)
+		}
+	}
+	return out
+}
+
+// serverSays is what a server (or anyone who can put text in an error)
+// might answer: template markup, and a typed code that must not be
+// logged.
+const serverSays = `server says {{printf "%q" "spoofed"}} 1234567`
+
+// TestRuntimeTextIsNeverATranslationKey: outside English an error's
+// text used to be looked up as a translation key. Fyne logged the miss
+// with the whole text (a server's answer, a typed code), and ran the text
+// as a template, so `{{printf ...}}` in it was executed. Now such text is
+// template data, shown as it is, and nothing is logged.
+func TestRuntimeTextIsNeverATranslationKey(t *testing.T) {
+	forceIcelandic(t)
+	logged := captureLog(t)
+	u := newTestUI(t)
+	err := errors.New(serverSays)
+
+	// An error dialog.
+	var shown []string
+	look(u, func() {
+		u.showError(err)
+		for _, o := range u.Win.Canvas().Overlays().List() {
+			shown = append(shown, texts(o)...)
+		}
+	})
+	if !containsText(shown, "S"+serverSays[1:]) { // the dialog capitalises
+		t.Errorf("the error dialog shows %q, not the error as it is", shown)
+	}
+
+	// A code that did not work, and a location that could not send one.
+	if got := codeError(err); !strings.Contains(got, serverSays) || strings.HasPrefix(got, "That code") {
+		t.Errorf("codeError = %q, want the error as it is, in Icelandic words", got)
+	}
+	rec := &Recovery{ui: u, Lines: map[string]*CodeLine{}}
+	var hint string
+	look(u, func() {
+		box := &fyne.Container{}
+		rec.addHint(box, state.Challenge{Prefix: "A", Err: err})
+		hint = rec.Lines["A"].Hint.Text
+	})
+	if !strings.Contains(hint, serverSays) || strings.HasPrefix(hint, "Code") {
+		t.Errorf("the location's line says %q, want the error as it is, in Icelandic words", hint)
+	}
+
+	// One of our own errors is still translated.
+	if got := errText(errors.New("choose at least one server")); got == "choose at least one server" {
+		t.Errorf("our own error %q is not translated", got)
+	}
+
+	if s := logged.String(); s != "" {
+		t.Errorf("logged:\n%s", s)
+	}
+}
+
+func containsText(list []string, s string) bool {
+	for _, x := range list {
+		if strings.Contains(x, s) {
+			return true
+		}
+	}
+	return false
+}
