@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/passcrow/passcrow-desktop/internal/packstore"
@@ -26,16 +27,23 @@ func runForget(e *env, args []string) error {
 		return err
 	}
 	p, err := packstore.Load(st, name)
-	if err != nil {
+	switch {
+	case errors.Is(err, packstore.ErrNoSuchItem):
 		return err
+	case err != nil && !*force:
+		return fmt.Errorf("forget: %w (with --force the unreadable pack is deleted; its escrows then expire on their own)", err)
+	case err != nil:
+		e.notice("passcrow: the pack cannot be read, so its escrows cannot be deleted; they expire on their own")
 	}
 	// The escrows go first: the pack is what lets us find them, so it is
 	// kept until they are gone (or the user says to give up on them).
-	if err := recovery.Forget(context.Background(), p, keepers()); err != nil {
-		if !*force {
-			return fmt.Errorf("forget: the pack is kept so you can try again (or use --force): %w", err)
+	if p != nil {
+		if err := recovery.Forget(context.Background(), p, keepers()); err != nil {
+			if !*force {
+				return fmt.Errorf("forget: the pack is kept so you can try again (or use --force): %w", err)
+			}
+			e.notice("passcrow: some escrows could not be deleted and will expire on their own: %v", err)
 		}
-		e.notice("passcrow: some escrows could not be deleted and will expire on their own: %v", err)
 	}
 	if err := deletePartial(st, name); err != nil {
 		e.notice("passcrow: could not remove kept codes: %v", err)

@@ -57,11 +57,19 @@ func runImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := packstore.Load(st, *name); err == nil && !*force {
+	// Only a free name is written without --force: a pack that cannot be
+	// read now (a newer format, a keychain hiccup) may still find escrows.
+	switch _, err := packstore.Load(st, *name); {
+	case err == nil && !*force:
 		return fmt.Errorf("import: %q exists already (use --name or --force)", *name)
+	case err != nil && !errors.Is(err, packstore.ErrNoSuchItem) && !*force:
+		return fmt.Errorf("import: %q holds a pack that cannot be read; use --name, or --force to replace it: %w", *name, err)
 	}
 	if err := packstore.Save(st, *name, p); err != nil {
 		return fmt.Errorf("import: %w", err)
+	}
+	if err := deletePartial(st, *name); err != nil {
+		e.notice("passcrow: could not remove codes kept for the old pack: %v", err)
 	}
 	info2 := packSummary(p)
 	info2.Name = *name

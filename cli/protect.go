@@ -98,6 +98,9 @@ func runProtect(e *env, args []string) error {
 		}
 		return fmt.Errorf("protect: saving the Recovery Pack: %w", err)
 	}
+	if err := deletePartial(st, name); err != nil {
+		e.notice("passcrow: could not remove codes kept for the old pack: %v", err)
+	}
 	if old != nil {
 		if err := recovery.Forget(ctx, old, keepers()); err != nil {
 			e.notice("passcrow: the new pack is saved; some old escrows could not be deleted: %v", err)

@@ -43,7 +43,7 @@ func runRecover(e *env, args []string) error {
 	}
 	r := recovery.NewRecovery(p, keepers())
 	now := time.Now()
-	if earlier := loadPartial(st, name, now); len(earlier) > 0 {
+	if earlier := loadPartial(st, name, p, now); len(earlier) > 0 {
 		r.Resume(earlier)
 		have, need := r.Progress()
 		e.notice("  continuing: %d of %d codes were accepted earlier", have, need)
@@ -58,6 +58,44 @@ func runRecover(e *env, args []string) error {
 			return fmt.Errorf("recover: --out %q: %w", *out, err)
 		}
 	}
+	lastErr := e.submitCodes(r, p, codes)
+	// From here on, whatever happens, the fragments fetched so far are
+	// kept until the secret is safely written: the codes are spent.
+	keep := func() {
+		if err := savePartial(st, name, p, r.Fetched(), now); err != nil {
+			e.notice("passcrow: could not keep the accepted codes for the next run: %v", err)
+		} else if len(r.Fetched()) > 0 {
+			e.notice("  the accepted codes are kept for a day: run recover again with the others")
+		}
+	}
+	if have, need := r.Progress(); have < need {
+		keep()
+		if lastErr != nil {
+			return fmt.Errorf("recover: %d of %d codes accepted: %w", have, need, lastErr)
+		}
+		return fmt.Errorf("recover: %w: %d of %d codes accepted", recovery.ErrNeedMoreCodes, have, need)
+	}
+	secret, bad, err := r.Secret()
+	if err != nil {
+		keep()
+		return fmt.Errorf("recover: %w", err)
+	}
+	if bad != nil {
+		e.notice("passcrow: warning: %v", bad)
+	}
+	if err := e.writeSecret(&c, name, *out, secret); err != nil {
+		keep()
+		return err
+	}
+	if err := deletePartial(st, name); err != nil {
+		e.notice("passcrow: could not remove the kept codes: %v", err)
+	}
+	return nil
+}
+
+// submitCodes trades each typed code for its location's fragment and
+// returns the last error; the other codes may still be enough.
+func (e *env) submitCodes(r *recovery.Recovery, p *recovery.Pack, codes []string) error {
 	ctx := context.Background()
 	var lastErr error
 	for _, code := range codes {
@@ -71,43 +109,26 @@ func runRecover(e *env, args []string) error {
 		}
 		rec, err := r.SubmitCode(ctx, code)
 		if err != nil {
-			// Keep going: the other codes may be enough. The error names
-			// the code's prefix; the code itself stays off the terminal
-			// and out of a bundling app's logs.
+			// The error names the code's prefix; the code itself stays
+			// off the terminal and out of a bundling app's logs.
 			e.notice("passcrow: %v", err)
 			lastErr = err
 			continue
 		}
 		have, need := r.Progress()
-		e.notice("  %s  accepted (%d of %d)", rec.Prefix, have, need)
+		e.notice("  %s  accepted (%d of %d)", rec.Prefix, min(have, need), need)
 	}
-	if have, need := r.Progress(); have < need {
-		if err := savePartial(st, name, r.Fetched(), now); err != nil {
-			e.notice("passcrow: could not keep the accepted codes for the next run: %v", err)
-		} else if have > 0 {
-			e.notice("  the accepted codes are kept for a day: run recover again with the others")
+	return lastErr
+}
+
+// writeSecret puts the recovered secret where the user asked.
+func (e *env) writeSecret(c *commonFlags, name, out string, secret []byte) error {
+	if out != "" {
+		if err := atomicfile.WriteFile(out, secret); err != nil {
+			return fmt.Errorf("recover: writing %q: %w", out, err)
 		}
-		if lastErr != nil {
-			return fmt.Errorf("recover: %d of %d codes accepted: %w", have, need, lastErr)
-		}
-		return fmt.Errorf("recover: %w: %d of %d codes accepted", recovery.ErrNeedMoreCodes, have, need)
-	}
-	secret, bad, err := r.Secret()
-	if err != nil {
-		return fmt.Errorf("recover: %w", err)
-	}
-	if bad != nil {
-		e.notice("passcrow: warning: %v", bad)
-	}
-	if err := deletePartial(st, name); err != nil {
-		e.notice("passcrow: could not remove the kept codes: %v", err)
-	}
-	if *out != "" {
-		if err := atomicfile.WriteFile(*out, secret); err != nil {
-			return fmt.Errorf("recover: writing %q: %w", *out, err)
-		}
-		e.result(&c, map[string]any{"name": name, "out": *out, "bytes": len(secret)},
-			fmt.Sprintf("Recovered %q into %s. Consider setting a new password now.\n", name, *out))
+		e.result(c, map[string]any{"name": name, "out": out, "bytes": len(secret)},
+			fmt.Sprintf("Recovered %q into %s. Consider setting a new password now.\n", name, out))
 		return nil
 	}
 	if c.json {
@@ -118,8 +139,10 @@ func runRecover(e *env, args []string) error {
 		writeJSON(e.stdout, res)
 		return nil
 	}
-	_, err = e.stdout.Write(secret)
-	return err
+	if _, err := e.stdout.Write(secret); err != nil {
+		return fmt.Errorf("recover: writing the secret: %w", err)
+	}
+	return nil
 }
 
 // enoughCodes refuses before any server is asked when the typed codes
@@ -132,7 +155,7 @@ func enoughCodes(p *recovery.Pack, r *recovery.Recovery, codes []string) error {
 	for _, c := range codes {
 		i, _, err := recovery.RouteCode(p.Records, c)
 		if err != nil {
-			return fmt.Errorf("recover: code %q: %w", c, err)
+			return fmt.Errorf("recover: %w", err)
 		}
 		if _, done := fetched[p.Records[i].Prefix]; !done {
 			prefixes[i] = true

@@ -115,6 +115,9 @@ func cmdStartServer(ts *testscript.TestScript, neg bool, args []string) {
 		AboutURL:      "https://passcrow.example.org/",
 		MaxExpiration: maxExp,
 		Logger:        slog.New(slog.NewTextHandler(logf, nil)),
+		// The scripts ask for codes again within a minute on purpose
+		// (server tests cover the wait between codes).
+		ResendInterval: -1,
 	})
 	ts.Check(err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -28,7 +28,7 @@ func runServe(e *env, args []string) error {
 	data := fs.String("data", "", "keep escrows in `DIR`/passcrow.db (default: a passcrow-server folder in the user's data directory)")
 	outbox := fs.String("outbox", "", "write each verification message as a file into `DIR` instead of sending mail (demo and tests)")
 	smtpHost := fs.String("smtp-host", "", "send verification e-mail through this SMTP server")
-	smtpPort := fs.Int("smtp-port", 587, "SMTP port")
+	smtpPort := fs.Int("smtp-port", 0, "SMTP port (default: 587 for starttls, 465 for tls, 25 for none)")
 	smtpTLS := fs.String("smtp-tls", "starttls", "SMTP security: starttls, tls (implicit) or none (loopback only)")
 	smtpUser := fs.String("smtp-user", "", "SMTP AUTH user name")
 	smtpPassFile := fs.String("smtp-password-file", "", "read the SMTP password from `FILE` (kept off the command line)")
@@ -37,6 +37,8 @@ func runServe(e *env, args []string) error {
 	about := fs.String("about-url", "https://passcrow.example.org/", "the server's about page, shown in policy and e-mail")
 	country := fs.String("country", "", "two-letter country code the server runs in")
 	maxDays := fs.Int("max-days", 366, "longest escrow the server accepts, in days")
+	rateLimit := fs.Float64("rate-limit", 2, "requests per second one client address may make (0: no limit; behind a proxy, limit there)")
+	rateBurst := fs.Int("rate-burst", 10, "requests one client address may make at once before --rate-limit applies")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -82,6 +84,8 @@ func runServe(e *env, args []string) error {
 		CountryCode:   *country,
 		AboutURL:      *about,
 		MaxExpiration: time.Duration(*maxDays) * 24 * time.Hour,
+		RateLimit:     *rateLimit,
+		RateBurst:     *rateBurst,
 		Logger:        logger,
 	})
 	if err != nil {

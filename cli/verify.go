@@ -45,7 +45,7 @@ func runVerify(e *env, args []string) error {
 	r := recovery.NewRecovery(p, keepers())
 	// Locations whose codes an unfinished recover run already used need
 	// no new code.
-	r.Resume(loadPartial(st, name, time.Now()))
+	r.Resume(loadPartial(st, name, p, time.Now()))
 	results := r.RequestCodes(context.Background(), *lang)
 	out := []sent{}
 	var text strings.Builder

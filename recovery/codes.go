@@ -51,7 +51,9 @@ func NormaliseCode(s string) string {
 }
 
 // RouteCode finds the record a typed code belongs to by its prefix letter.
-// It returns the record's index and the normalised code.
+// It returns the record's index and the normalised code. Its errors name
+// the code's first letter, never the code: a valid code of another pack
+// must not end up on a terminal or in a log.
 func RouteCode(records []Record, code string) (int, string, error) {
 	c := NormaliseCode(code)
 	if c == "" {
@@ -59,17 +61,17 @@ func RouteCode(records []Record, code string) (int, string, error) {
 	}
 	prefix, digits := c[:1], c[1:]
 	if !strings.Contains(CodeAlphabet, prefix) {
-		return -1, "", fmt.Errorf("%w: %q does not start with a code letter", ErrCodeFormat, code)
+		return -1, "", fmt.Errorf("%w: the code does not start with a code letter", ErrCodeFormat)
 	}
 	for _, r := range digits {
 		if r < '0' || r > '9' {
-			return -1, "", fmt.Errorf("%w: %q has %q after its first letter; only digits belong there", ErrCodeFormat, code, r)
+			return -1, "", fmt.Errorf("%w: the code starting %q has %q after its first letter; only digits belong there", ErrCodeFormat, prefix, r)
 		}
 	}
 	// The reference server draws randint(0, 1000000) inclusive, so one
 	// code in a million is "1000000": seven digits.
 	if len(digits) != codeDigits && digits != "1000000" {
-		return -1, "", fmt.Errorf("%w: %q has %d digits after its letter, want %d", ErrCodeFormat, code, len(digits), codeDigits)
+		return -1, "", fmt.Errorf("%w: the code starting %q has %d digits after its letter, want %d", ErrCodeFormat, prefix, len(digits), codeDigits)
 	}
 	var have []string
 	for i, r := range records {
@@ -80,5 +82,5 @@ func RouteCode(records []Record, code string) (int, string, error) {
 			have = append(have, r.Prefix)
 		}
 	}
-	return -1, "", fmt.Errorf("%w: %q starts with %q, but this pack's codes start with %s", ErrUnknownPrefix, code, prefix, strings.Join(have, ", "))
+	return -1, "", fmt.Errorf("%w: the code starts with %q, but this pack's codes start with %s", ErrUnknownPrefix, prefix, strings.Join(have, ", "))
 }

@@ -57,13 +57,13 @@ func sealWithNonce(random io.Reader, key, plaintext []byte) (string, error) {
 	return base64.StdEncoding.EncodeToString(out), nil
 }
 
-// Open reverses Seal. Only strict standard base64 is accepted.
+// Open reverses Seal. Base64 with non-zero padding bits is refused.
 func Open(key []byte, sealed string) ([]byte, error) {
 	aead, err := newGCM(key)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := base64.StdEncoding.DecodeString(sealed)
+	raw, err := base64.StdEncoding.Strict().DecodeString(sealed)
 	if err != nil {
 		return nil, fmt.Errorf("wire: envelope is not base64: %w", err)
 	}
@@ -120,7 +120,7 @@ func EncodeKey(key []byte) string { return base64.StdEncoding.EncodeToString(key
 
 // DecodeKey accepts AES-128, -192 and -256 keys, as the reference does.
 func DecodeKey(s string) ([]byte, error) {
-	k, err := base64.StdEncoding.DecodeString(s)
+	k, err := base64.StdEncoding.Strict().DecodeString(s)
 	if err != nil {
 		return nil, fmt.Errorf("wire: key is not base64: %w", err)
 	}

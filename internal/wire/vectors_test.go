@@ -232,3 +232,21 @@ func FuzzUnmarshalMarshal(f *testing.F) {
 		}
 	})
 }
+
+// Non-zero padding bits are refused, so one envelope has one spelling
+// (Go's decoder skips newlines whatever the mode).
+func TestOpenIsStrictBase64(t *testing.T) {
+	key := make([]byte, KeySize)
+	sealed, err := Seal(key, []byte("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{sealed[:len(sealed)-2] + "B="} {
+		if _, err := Open(key, bad); err == nil || err == ErrDecrypt {
+			t.Errorf("Open(%q) = %v, want a base64 error", bad, err)
+		}
+	}
+	if _, err := DecodeKey(EncodeKey(key)[:43] + "B"); err == nil {
+		t.Error("DecodeKey took non-canonical padding bits")
+	}
+}
