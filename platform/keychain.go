@@ -52,20 +52,24 @@ const (
 	chunkEntryLen = 2000
 	chunkLen      = chunkEntryLen / 4 * 3 // raw bytes per chunk
 	// indexKey can never clash with a user's name: names exclude '/'.
-	indexKey     = "/index"
-	probeUser    = "/probe"
-	probeTimeout = 5 * time.Second
+	indexKey  = "/index"
+	probeUser = "/probe"
 )
+
+// defaultProbeTimeout is NewKeychainStore's ProbeTimeout; a variable only
+// so a test can shorten it.
+var defaultProbeTimeout = 5 * time.Second
 
 // NewKeychainStore returns a store under the keychain service name
 // (the app uses KeychainService). It does not touch the keychain yet; the
 // first operation checks it answers and fails with ErrNoKeychain if not.
 func NewKeychainStore(service string) *KeychainStore {
-	return &KeychainStore{service: service, ProbeTimeout: probeTimeout}
+	return &KeychainStore{service: service, ProbeTimeout: defaultProbeTimeout}
 }
 
-// Check reports whether the keychain can be used, as an error wrapping
-// ErrNoKeychain if not. It gives up after ProbeTimeout.
+// Check reports whether the keychain can be used: nil, an error wrapping
+// ErrNoKeychain if there is none, or one wrapping ErrKeychainLocked if it
+// is there but did not answer within ProbeTimeout or would not unlock.
 func (s *KeychainStore) Check() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -85,6 +89,8 @@ func (s *KeychainStore) check() error {
 
 // probeRoundTrip reads a missing entry: "not found" proves the keychain
 // works. The goroutine is abandoned on timeout; go-keyring takes no context.
+// A timeout means the keychain is there but busy or locked, most likely
+// waiting on an unlock prompt.
 func probeRoundTrip(ctx context.Context, service string, timeout time.Duration) error {
 	done := make(chan error, 1)
 	go func() {
@@ -96,10 +102,14 @@ func probeRoundTrip(ctx context.Context, service string, timeout time.Duration) 
 		if err == nil || errors.Is(err, keyring.ErrNotFound) {
 			return nil
 		}
-		return fmt.Errorf("%w: %w", ErrNoKeychain, err)
+		return roundTripError(err)
 	case <-ctx.Done():
-		return fmt.Errorf("%w: keychain did not answer within %v (locked?)", ErrNoKeychain, timeout)
+		return probeTimedOut(timeout)
 	}
+}
+
+func probeTimedOut(timeout time.Duration) error {
+	return fmt.Errorf("%w: it did not answer in %v", ErrKeychainLocked, timeout)
 }
 
 // Get implements Store.

@@ -58,11 +58,26 @@ func TestKeychainHungSecretServiceFake(t *testing.T) {
 		s.ProbeTimeout = 500 * time.Millisecond
 		start := time.Now()
 		err := s.Check()
-		if !errors.Is(err, ErrNoKeychain) || !strings.Contains(err.Error(), "did not answer") {
-			t.Fatalf("Check() = %v, want ErrNoKeychain after a timeout", err)
+		// A keychain that is there but silent (a locked keyring waiting on
+		// its unlock prompt) is not "no keychain": callers that fall back
+		// to files on ErrNoKeychain must not.
+		if !errors.Is(err, ErrKeychainLocked) || errors.Is(err, ErrNoKeychain) || !strings.Contains(err.Error(), "did not answer in 500ms") {
+			t.Fatalf("Check() = %v, want ErrKeychainLocked (and not ErrNoKeychain) after a timeout", err)
 		}
 		if d := time.Since(start); d > 3*time.Second {
 			t.Fatalf("Check took %v with a 500ms timeout", d)
+		}
+
+		// OpenStore says so instead of quietly keeping packs as files.
+		cfg := t.TempDir()
+		t.Setenv("XDG_CONFIG_HOME", cfg)
+		defaultProbeTimeout = 500 * time.Millisecond
+		st, notice, err := OpenStore("")
+		if !errors.Is(err, ErrKeychainLocked) || !strings.Contains(err.Error(), "unlock it and try again, or use --home DIR") {
+			t.Fatalf("OpenStore() = %T, %q, %v; want ErrKeychainLocked telling the user to unlock", st, notice, err)
+		}
+		if _, err := os.Stat(filepath.Join(cfg, "passcrow")); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("OpenStore made the file store directory: %v", err)
 		}
 		return
 	}
@@ -82,5 +97,23 @@ func TestKeychainHungSecretServiceFake(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, out)
+	}
+}
+
+func TestRoundTripErrorSortsCauses(t *testing.T) {
+	for _, tc := range []struct {
+		err    error
+		absent bool
+	}{
+		{dbus.Error{Name: "org.freedesktop.DBus.Error.ServiceUnknown"}, true},
+		{dbus.Error{Name: "org.freedesktop.DBus.Error.Spawn.ChildExited"}, true},
+		{dbus.NewError("org.freedesktop.DBus.Error.NameHasNoOwner", nil), true},
+		{errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'"), false},
+		{dbus.Error{Name: "org.freedesktop.Secret.Error.IsLocked"}, false},
+	} {
+		err := roundTripError(tc.err)
+		if errors.Is(err, ErrNoKeychain) != tc.absent || errors.Is(err, ErrKeychainLocked) == tc.absent {
+			t.Errorf("roundTripError(%v) = %v, want absent=%v", tc.err, err, tc.absent)
+		}
 	}
 }

@@ -4,6 +4,7 @@ package platform
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -14,4 +15,10 @@ func probeKeychain(service string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	return probeRoundTrip(ctx, service, timeout)
+}
+
+// roundTripError: these keychains are part of the OS, so an error other
+// than a timeout means it cannot be used, as before.
+func roundTripError(err error) error {
+	return fmt.Errorf("%w: %w", ErrNoKeychain, err)
 }

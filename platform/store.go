@@ -27,9 +27,17 @@ type Store interface {
 var (
 	// ErrNotFound means no value is stored under the name.
 	ErrNotFound = errors.New("not found")
-	// ErrNoKeychain means the OS keychain cannot be used (on Linux: no
-	// Secret Service on the session bus). It is wrapped with the cause.
+	// ErrNoKeychain means the OS keychain is definitely not there (on
+	// Linux: no session bus, or no Secret Service on it, nor one D-Bus
+	// could start), so keeping data as files instead loses nothing. It is
+	// wrapped with the cause.
 	ErrNoKeychain = errors.New("no keychain available")
+	// ErrKeychainLocked means the keychain is there but would not open: it
+	// did not answer in time (typically a locked keyring waiting on its
+	// unlock prompt) or refused to unlock. It does not match
+	// ErrNoKeychain on purpose: falling back to files then would hide the
+	// user's data in the keychain and split new data across two stores.
+	ErrKeychainLocked = errors.New("the keychain is locked or not answering")
 	// ErrCorrupt means a stored value failed its integrity check.
 	ErrCorrupt = errors.New("stored value is corrupt")
 	// ErrBadName means a name was rejected by validation.
@@ -65,8 +73,11 @@ const KeychainService = "passcrow"
 
 // OpenStore picks where the app keeps its data. A non-empty home
 // (PASSCROW_HOME or --home) always means plain files in that directory.
-// Otherwise the OS keychain is used when it answers; failing that, files
-// under the user's config directory, and notice says so for the user.
+// Otherwise the OS keychain is used when it answers. When there is no
+// keychain at all, files under the user's config directory are used and
+// notice says so for the user; a keychain that is there but locked or
+// silent is an error wrapping ErrKeychainLocked, so the user unlocks it
+// rather than finding their packs missing.
 func OpenStore(home string) (s Store, notice string, err error) {
 	if home != "" {
 		fs, err := NewFileStore(home)
@@ -76,6 +87,9 @@ func OpenStore(home string) (s Store, notice string, err error) {
 	probeErr := ks.Check()
 	if probeErr == nil {
 		return ks, "", nil
+	}
+	if !errors.Is(probeErr, ErrNoKeychain) {
+		return nil, "", fmt.Errorf("%w; unlock it and try again, or use --home DIR", probeErr)
 	}
 	cfg, err := os.UserConfigDir()
 	if err != nil {
