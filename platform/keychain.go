@@ -35,6 +35,10 @@ import (
 //
 // The keychain has no portable way to list entries, so the names are kept
 // in an index, itself a value stored the same way under indexKey.
+//
+// Writers in different processes are serialised by a file lock
+// (lockKeychain); readers share it, so they never see chunks vanish
+// under them.
 type KeychainStore struct {
 	service string
 	// ProbeTimeout bounds the check that the keychain answers at all.
@@ -122,6 +126,7 @@ func (s *KeychainStore) Get(name string) ([]byte, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
+	defer s.lockKeychain(false)()
 	return s.getValue(name)
 }
 
@@ -135,6 +140,7 @@ func (s *KeychainStore) Put(name string, v []byte) error {
 	if err := s.check(); err != nil {
 		return err
 	}
+	defer s.lockKeychain(true)()
 	// Indexed first: a name in the index without a head is skipped by
 	// List, a value without an index entry would be lost to List.
 	if err := s.updateIndex(name, true); err != nil {
@@ -153,6 +159,7 @@ func (s *KeychainStore) Delete(name string) error {
 	if err := s.check(); err != nil {
 		return err
 	}
+	defer s.lockKeychain(true)()
 	if err := s.deleteValue(name); err != nil {
 		return err
 	}
@@ -166,6 +173,7 @@ func (s *KeychainStore) List() ([]string, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
+	defer s.lockKeychain(false)()
 	index, err := s.readIndex()
 	if err != nil {
 		return nil, err

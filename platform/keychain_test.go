@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -28,6 +29,9 @@ func keychainForTest(t *testing.T) *KeychainStore {
 	t.Cleanup(func() {
 		if err := keyring.DeleteAll(service); err != nil && !errors.Is(err, keyring.ErrNotFound) {
 			t.Errorf("cleaning up %s: %v", service, err)
+		}
+		if path, err := lockPath(service); err == nil {
+			os.Remove(path)
 		}
 	})
 	return s
