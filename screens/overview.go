@@ -18,9 +18,12 @@ import (
 
 // Overview lists every protected item with its actions.
 type Overview struct {
-	ui       *UI
-	Items    []state.Item
-	Cards    map[string]*widget.Card
+	ui    *UI
+	Items []state.Item
+	Cards map[string]*widget.Card
+	// Previous are the "Forget previous escrows" buttons, by item, for
+	// items renewed with a typed secret.
+	Previous map[string]*widget.Button
 	Empty    *widget.Label
 	New      *widget.Button
 	Import   *widget.Button
@@ -32,7 +35,7 @@ type Overview struct {
 
 // ShowOverview shows the list of protected items.
 func (u *UI) ShowOverview() {
-	s := &Overview{ui: u, Cards: map[string]*widget.Card{}}
+	s := &Overview{ui: u, Cards: map[string]*widget.Card{}, Previous: map[string]*widget.Button{}}
 	s.New = widget.NewButtonWithIcon(lang.L("Protect something"), theme.ContentAddIcon(), func() { u.ShowSetup(state.Plan{}) })
 	s.New.Importance = widget.HighImportance
 	s.Import = widget.NewButtonWithIcon(lang.L("Recover from a pack file"), theme.FolderOpenIcon(), u.importPack)
@@ -87,6 +90,14 @@ func (s *Overview) card(it state.Item) *widget.Card {
 		lang.L("Last renewed: {{.Date}}", map[string]any{"Date": date(it.Renewed)}),
 	}, "\n"))
 	name := it.Name
+	body := container.NewVBox(details)
+	if it.HasPrevious {
+		note := para(lang.L("Previous escrows are kept until {{.Date}} in case the secret was mistyped.", map[string]any{"Date": date(it.PreviousUntil)}))
+		note.Importance = widget.WarningImportance
+		forgetPrev := widget.NewButtonWithIcon(lang.L("Forget previous escrows"), theme.DeleteIcon(), func() { s.onForgetPrevious(name) })
+		s.Previous[name] = forgetPrev
+		body.Add(container.NewBorder(nil, nil, nil, forgetPrev, note))
+	}
 	recover := widget.NewButtonWithIcon(lang.L("Recover"), theme.VisibilityIcon(), func() { u.ShowRecovery(name) })
 	renew := widget.NewButtonWithIcon(lang.L("Renew"), theme.ViewRefreshIcon(), func() { u.ShowRenew(name, nil) })
 	change := widget.NewButtonWithIcon(lang.L("Change policy"), theme.DocumentCreateIcon(), func() { s.onChange(name) })
@@ -96,7 +107,8 @@ func (s *Overview) card(it state.Item) *widget.Card {
 	if it.Description != "" && it.Description != it.Name {
 		title += " — " + it.Description
 	}
-	return widget.NewCard(title, status, container.NewVBox(details, container.NewHBox(recover, renew, change, export, forget)))
+	body.Add(container.NewHBox(recover, renew, change, export, forget))
+	return widget.NewCard(title, status, body)
 }
 
 func date(t time.Time) string {
@@ -131,6 +143,12 @@ func (s *Overview) onForget(name string) {
 // forget deletes the item's escrows and pack in the background; the
 // returned channel closes when it is done.
 func (s *Overview) forget(name string) <-chan struct{} {
+	return s.inBackground(func(ctx context.Context) error { return s.ui.State.Forget(ctx, name) })
+}
+
+// inBackground runs a deletion with a progress dialog, then shows the
+// overview again; the returned channel closes when it is done.
+func (s *Overview) inBackground(del func(context.Context) error) <-chan struct{} {
 	u := s.ui
 	done := make(chan struct{})
 	bar := widget.NewProgressBarInfinite()
@@ -140,7 +158,7 @@ func (s *Overview) forget(name string) <-chan struct{} {
 		defer close(done)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		err := u.State.Forget(ctx, name)
+		err := del(ctx)
 		u.doAndWait(func() {
 			prog.Hide()
 			if err != nil {
@@ -150,6 +168,21 @@ func (s *Overview) forget(name string) <-chan struct{} {
 		})
 	}()
 	return done
+}
+
+func (s *Overview) onForgetPrevious(name string) {
+	msg := lang.L("Forget the previous escrows of “{{.Name}}”? Do this once you have recovered it with the new ones, or are sure the secret you typed when renewing was right: afterwards only the new fragments can recover it.", map[string]any{"Name": name})
+	dialog.ShowConfirm(lang.L("Forget previous escrows"), msg, func(ok bool) {
+		if ok {
+			s.forgetPrevious(name)
+		}
+	}, s.ui.Win)
+}
+
+// forgetPrevious deletes the previous escrows kept for name in the
+// background; the returned channel closes when it is done.
+func (s *Overview) forgetPrevious(name string) <-chan struct{} {
+	return s.inBackground(func(ctx context.Context) error { return s.ui.State.ForgetPrevious(ctx, name) })
 }
 
 // exportPack saves an item's pack to a file the user picks, for a hard

@@ -12,7 +12,10 @@ import (
 // Renew puts fresh fragments of an item under a new key on the same
 // servers and identities, switches to the new pack only after every
 // escrow succeeded, then forgets the old escrows. The app never keeps the
-// secret, so the user types it again, unless it was just recovered.
+// secret, so the user types it again, unless it was just recovered. A
+// typed secret cannot be checked against the old pack, so then the old
+// escrows are kept until they expire (state.Plan.KeepOld) and the
+// overview offers to forget them.
 type Renew struct {
 	ui            *UI
 	Name          string
@@ -24,7 +27,7 @@ type Renew struct {
 // ShowRenew renews the item; secret is nil when the user must type it.
 func (u *UI) ShowRenew(name string, secret []byte) {
 	if secret != nil {
-		u.runRenew(name, secret)
+		u.runRenew(name, secret, false)
 		return
 	}
 	s := &Renew{ui: u, Name: name}
@@ -34,10 +37,13 @@ func (u *UI) ShowRenew(name string, secret []byte) {
 	s.Again.OnSubmitted = func(string) { s.onStart() }
 	s.Error = para("")
 	s.Error.Importance = widget.DangerImportance
+	warn := para(lang.L("If this is not exactly your secret, it cannot be recovered afterwards. So the old fragments are kept until they expire, in case it was mistyped: forget them from the overview once you have checked the new ones."))
+	warn.Importance = widget.WarningImportance
 	s.Start = widget.NewButtonWithIcon(lang.L("Renew"), theme.ViewRefreshIcon(), s.onStart)
 	s.Start.Importance = widget.HighImportance
 	body := container.NewVBox(
-		para(lang.L("Passcrow does not keep your secret, so type it again. Fresh fragments are made under a new key; the old ones are deleted only after all the new ones are in place.")),
+		para(lang.L("Passcrow does not keep your secret, so type it again. Fresh fragments are made under a new key.")),
+		warn,
 		para(lang.L("If you do not remember it, recover it first: the recovery wizard offers to renew at the end.")),
 		widget.NewForm(
 			widget.NewFormItem(lang.L("Secret"), s.Secret),
@@ -63,19 +69,19 @@ func (s *Renew) onStart() {
 	}
 	s.Secret.SetText("")
 	s.Again.SetText("")
-	s.ui.runRenew(s.Name, a)
+	s.ui.runRenew(s.Name, a, true)
 }
 
 // runRenew goes straight to the setup wizard's progress step with the
-// item's own plan.
-func (u *UI) runRenew(name string, secret []byte) {
+// item's own plan; a typed secret keeps the old escrows.
+func (u *UI) runRenew(name string, secret []byte, typed bool) {
 	p, err := u.State.PlanFor(name)
 	if err != nil {
 		u.showError(err)
 		u.ShowOverview()
 		return
 	}
-	p.Secret, p.Replace = secret, name
+	p.Secret, p.Replace, p.KeepOld = secret, name, typed
 	u.ShowSetup(p)
 	if s, ok := u.current.(*Setup); ok {
 		s.renewing = true

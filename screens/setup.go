@@ -235,11 +235,19 @@ func (s *Setup) onNext() {
 	switch s.Step {
 	case stepSecret:
 		s.Plan.Name = strings.TrimSpace(s.Name.Text)
+		var taken bool
+		var err error
+		if s.Plan.Replace == "" && s.Plan.Name != "" {
+			taken, err = s.ui.State.HasItem(s.Plan.Name)
+		}
 		switch {
 		case s.Plan.Name == "":
 			s.Error.SetText(lang.L("Give it a name, so you know later what it is."))
 			return
-		case s.Plan.Replace == "" && s.ui.State.HasItem(s.Plan.Name):
+		case err != nil:
+			s.Error.SetText(lang.L("Could not look at what is already protected: {{.Err}}", map[string]any{"Err": errText(err)}))
+			return
+		case taken:
 			s.Error.SetText(lang.L("Something with that name is already protected."))
 			return
 		case s.Secret.Text == "" && s.fileSecret == nil:

@@ -71,6 +71,13 @@ func (s *Setup) startProtect() {
 			s.ui.do(func() { s.onProgress(i, p) })
 		})
 		s.ui.doAndWait(func() {
+			if state.Protected(err) {
+				// In place; only something after it went wrong.
+				s.clearSecret()
+				s.showStep(stepDone)
+				s.Error.SetText(protectWarning(err))
+				return
+			}
 			if err != nil {
 				s.showStep(stepReview)
 				if errors.Is(err, state.ErrCanceled) {
@@ -130,4 +137,16 @@ func stageLabel(stage string) string {
 		return lang.L("Kept for less time")
 	}
 	return lang.L("Working")
+}
+
+// protectWarning says what went wrong after the item was protected.
+func protectWarning(err error) string {
+	var lines []string
+	if errors.Is(err, state.ErrPlanNotSaved) {
+		lines = append(lines, lang.L("It is protected, but its addresses could not be saved: renewing will ask for them again."))
+	}
+	if errors.Is(err, state.ErrOldNotDeleted) {
+		lines = append(lines, lang.L("The new fragments are in place, but some old ones could not be deleted. They expire by themselves."))
+	}
+	return strings.Join(append(lines, lang.L("What went wrong: {{.Cause}}", map[string]any{"Cause": errText(err)})), "\n")
 }

@@ -74,8 +74,9 @@ func TestNoKeychainAsksBeforeFilesFake(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st2.Close()
-	if _, ask := st2.NeedsStoreConsent(); ask || st2.FileStoreDir() != dir || !st2.HasItem(name) {
-		t.Fatalf("second start: ask=%v dir=%q has=%v", ask, st2.FileStoreDir(), st2.HasItem(name))
+	has, err := st2.HasItem(name)
+	if _, ask := st2.NeedsStoreConsent(); ask || st2.FileStoreDir() != dir || !has {
+		t.Fatalf("second start: ask=%v dir=%q has=%v, %v", ask, st2.FileStoreDir(), has, err)
 	}
 }
 

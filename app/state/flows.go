@@ -101,8 +101,14 @@ func (s *State) Protect(ctx context.Context, p Plan, progress ProgressFunc) erro
 	if err := p.Check(); err != nil {
 		return err
 	}
-	if p.Replace == "" && s.HasItem(p.Name) {
-		return fmt.Errorf("something named %q is already protected", p.Name)
+	if p.Replace == "" {
+		has, err := s.HasItem(p.Name)
+		if err != nil {
+			return err
+		}
+		if has {
+			return fmt.Errorf("something named %q is already protected", p.Name)
+		}
 	}
 	var old *recovery.Pack
 	if p.Replace != "" {
@@ -169,27 +175,41 @@ func (s *State) Protect(ctx context.Context, p Plan, progress ProgressFunc) erro
 		defer cancel()
 		return errors.Join(fmt.Errorf("saving the pack: %w", err), recovery.Forget(ctx, pack, keepers()))
 	}
+	// The item is protected from here on: what fails now is a warning,
+	// and the old escrows are dealt with whatever happens to the plan.
+	var warn error
 	if err := s.savePlan(p); err != nil {
-		return fmt.Errorf("saving the plan: %w", err)
+		warn = fmt.Errorf("%w: %w", ErrPlanNotSaved, err)
 	}
 	if old != nil {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-		defer cancel()
-		if err := recovery.Forget(ctx, old, keepers()); err != nil {
-			return fmt.Errorf("%w: %w", ErrOldNotDeleted, err)
-		}
+		warn = errors.Join(warn, s.retire(ctx, p, old))
 	}
-	return nil
+	return warn
 }
 
 // ErrOldNotDeleted means the new pack is in place but some old escrows
 // could not be deleted; they expire by themselves.
 var ErrOldNotDeleted = errors.New("the new fragments are in place, but some old ones could not be deleted")
 
-// Forget deletes an item's escrows, then its pack.
+// ErrPlanNotSaved means the new pack is in place but the plan beside it
+// (the addresses, which the pack only hints at) could not be saved:
+// renewing will ask for the addresses again.
+var ErrPlanNotSaved = errors.New("it is protected, but its addresses could not be saved for renewal")
+
+// Protected reports whether err, from Protect, came after the new pack
+// was saved: the item is protected and err is only a warning.
+func Protected(err error) bool {
+	return err != nil && (errors.Is(err, ErrOldNotDeleted) || errors.Is(err, ErrPlanNotSaved))
+}
+
+// Forget deletes an item's escrows, then its pack; first those of a
+// previous pack kept for it.
 func (s *State) Forget(ctx context.Context, name string) error {
 	p, err := s.loadPack(name)
 	if err != nil {
+		return err
+	}
+	if err := s.ForgetPrevious(ctx, name); err != nil {
 		return err
 	}
 	if err := recovery.Forget(ctx, p, keepers()); err != nil {

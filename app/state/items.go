@@ -11,6 +11,10 @@ type Item struct {
 	Created     time.Time
 	Renewed     time.Time // last renewal, or Created
 	Expires     time.Time // the earliest escrow expiry
+	// HasPrevious says a previous pack is kept after a renewal with a
+	// typed secret, its escrows until PreviousUntil (zero: unknown).
+	HasPrevious   bool
+	PreviousUntil time.Time
 }
 
 // A Place is where one fragment of an item is kept.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/passcrow/passcrow-desktop/internal/packstore"
+	"github.com/passcrow/passcrow-desktop/platform"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -26,10 +27,19 @@ func (s *State) savePack(name string, p *recovery.Pack) error {
 
 func (s *State) names() ([]string, error) { return packstore.Names(s.packs()) }
 
-// HasItem reports whether an item of that name exists.
-func (s *State) HasItem(name string) bool {
+// HasItem reports whether an item of that name exists. Only a missing
+// entry is absent: a damaged pack is present (the user forgets it or picks
+// another name), and any other error of the store (a keychain that did
+// not answer) is returned, so nothing is written over what may be there.
+func (s *State) HasItem(name string) (bool, error) {
 	_, err := s.packs().Get(packstore.Prefix + name)
-	return err == nil
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, platform.ErrNotFound):
+		return false, nil
+	}
+	return false, fmt.Errorf("looking for %q in the store: %w", name, err)
 }
 
 // Items lists the protected items, by name. A damaged pack is listed
@@ -46,7 +56,9 @@ func (s *State) Items() ([]Item, error) {
 			items = append(items, Item{Name: n, Description: err.Error()})
 			continue
 		}
-		items = append(items, itemOf(n, p))
+		it := itemOf(n, p)
+		it.PreviousUntil, it.HasPrevious = s.previousUntil(n)
+		items = append(items, it)
 	}
 	return items, nil
 }
@@ -119,7 +131,8 @@ func (s *State) Renewable(name string) bool {
 }
 
 // Import reads a pack file, ours or a reference .passcrow, and stores it
-// under name (or the pack's own name, made unique), returning the name.
+// under name (or, with no name given, the pack's own name), made unique:
+// it never writes over a stored item. It returns the name used.
 func (s *State) Import(data []byte, name string) (string, error) {
 	p, err := recovery.ParsePack(data)
 	if err != nil {
@@ -129,14 +142,21 @@ func (s *State) Import(data []byte, name string) (string, error) {
 			return "", fmt.Errorf("not a recovery pack: %w", errors.Join(err, rerr))
 		}
 	}
-	if p.Name != "" {
+	if name == "" {
 		name = p.Name
 	}
 	if name == "" {
 		name = "Imported"
 	}
 	base := name
-	for i := 2; s.HasItem(name); i++ {
+	for i := 2; ; i++ {
+		has, err := s.HasItem(name)
+		if err != nil {
+			return "", err
+		}
+		if !has {
+			break
+		}
 		name = fmt.Sprintf("%s (%d)", base, i)
 	}
 	return name, s.savePack(name, p)

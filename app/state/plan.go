@@ -66,6 +66,10 @@ type Plan struct {
 	// Replace names an item this one replaces (change policy); the old
 	// escrows are forgotten only after every new one succeeded.
 	Replace string
+	// KeepOld, with Replace, keeps the old pack as the item's previous
+	// one instead of forgetting its escrows: the secret was typed, and
+	// nothing shows it is the one the old pack holds (previous.go).
+	KeepOld bool
 }
 
 // Threshold is how many of the fragments recovery needs.
