@@ -115,8 +115,8 @@ func TestEphemeralParseName(t *testing.T) {
 }
 
 func TestEphemeralKDFVector(t *testing.T) {
-	if testing.Short() {
-		t.Skip("3 scrypt derivations of 1 GiB each; the round trip checks the other vector")
+	if testing.Short() || raceDetector {
+		t.Skip("3 scrypt derivations of 1 GiB each (minutes under -race); the round trip checks the other vector")
 	}
 	v := readKDFVectors(t)["AbCd-EfGh-JkMn-PqRs"]
 	start := time.Now()
