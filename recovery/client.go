@@ -24,6 +24,9 @@ var (
 	// it expired, was used by a recovery, or too many wrong guesses voided
 	// it. Asking for a new code (Verify) helps.
 	ErrCodeExpired = errors.New("no valid code: ask for a new one")
+	// ErrTooSoon means the server sends one code per escrow per interval
+	// (our server: a minute) and the last one went out just now.
+	ErrTooSoon = errors.New("a code was sent moments ago: wait a minute before asking again")
 	// ErrInsufficientPayment means the server found the payment worth nothing.
 	ErrInsufficientPayment = errors.New("insufficient payment")
 	// ErrUnsupportedKind means the server cannot verify this kind of identity.

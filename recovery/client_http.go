@@ -174,6 +174,8 @@ func (c *Client) serverError(status int, msg string) error {
 	switch {
 	case msg == wire.ErrIncorrectCode || strings.EqualFold(msg, "Incorrect verification code"):
 		return fmt.Errorf("passcrow server %s: %w", c.name, ErrIncorrectCode)
+	case msg == wire.ErrTooSoon:
+		return fmt.Errorf("passcrow server %s: %w", c.name, ErrTooSoon)
 	case msg == wire.ErrNoCode:
 		return fmt.Errorf("passcrow server %s: %w", c.name, ErrCodeExpired)
 	case msg == wire.ErrInsufficientPay:

@@ -219,3 +219,26 @@ func TestEscrowLongerThanOurServerKeeps(t *testing.T) {
 		t.Fatalf("got %v, want ErrNoPaymentScheme naming 3 days", err)
 	}
 }
+
+// Our server sends one code per escrow a minute; a second request is
+// ErrTooSoon (not retried: it is no rate limit of the client's making).
+func TestSecondCodeTooSoonAgainstOurServer(t *testing.T) {
+	hs, _ := ourServer(t)
+	c, _ := recovery.NewClient(hs.URL)
+	c.Interval = 0
+	ctx := context.Background()
+	res, err := c.Escrow(ctx, recovery.EscrowInput{
+		Identity: "email:alice@example.org",
+		Secret:   "x",
+		Expires:  time.Now().Add(24 * time.Hour),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Verify(ctx, res.ID, res.Key, "1", "en"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Verify(ctx, res.ID, res.Key, "1", "en"); !errors.Is(err, recovery.ErrTooSoon) {
+		t.Fatalf("second code at once: %v, want ErrTooSoon", err)
+	}
+}

@@ -224,6 +224,10 @@ func (s *Recovery) onResend(l *CodeLine) {
 		c, err := rec.ResendCode(ctx, l.Prefix)
 		s.ui.doAndWait(func() {
 			l.Resend.Enable()
+			if errors.Is(err, state.ErrTooSoon) {
+				s.Error.SetText(lang.L("A code was sent to this location moments ago. Servers send one code a minute: wait a minute, then try again."))
+				return
+			}
 			if err != nil {
 				s.Error.SetText(lang.L("Could not ask for a new code: {{.Err}}", map[string]any{"Err": errText(err)}))
 				return

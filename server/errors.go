@@ -48,10 +48,10 @@ const (
 	errStrBadLanguage     = "Missing or malformed language"
 	errStrBadPrefix       = "Prefix must be at most one character"
 	errStrSendFailed      = "Could not send the verification code"
-	errStrNoCode          = "No valid verification code, please request a new one"
+	errStrNoCode          = wire.ErrNoCode
 	errStrNotFound        = "Not found"
 	errStrMethod          = "Method not allowed"
-	errStrTooSoon         = "Please wait before asking for another code"
+	errStrTooSoon         = wire.ErrTooSoon
 )
 
 // wireError is the one place that decides what a client learns about an

@@ -17,6 +17,7 @@ var (
 	ErrNotACode      = recovery.ErrCodeFormat    // not a letter and six digits
 	ErrUnknownPrefix = recovery.ErrUnknownPrefix // no location has its letter
 	ErrNoMatch       = recovery.ErrNoMatch       // the fragments do not open the secret
+	ErrTooSoon       = recovery.ErrTooSoon       // a code went out moments ago: wait a minute
 	// ErrAlreadyReceived means that location's fragment is already in:
 	// its code was used, so the server would refuse it.
 	ErrAlreadyReceived = errors.New("the code for that location was already received")

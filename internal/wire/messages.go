@@ -139,6 +139,9 @@ const (
 	// ErrNoCode is our server's answer when no code is pending: never
 	// asked for, expired, used up by a recovery or by 5 wrong guesses.
 	// The reference says "Internal Error" there.
-	ErrNoCode     = "No valid verification code, please request a new one"
+	ErrNoCode = "No valid verification code, please request a new one"
+	// ErrTooSoon is our server's answer to a second code for one escrow
+	// within its resend interval (a minute by default).
+	ErrTooSoon    = "Please wait before asking for another code"
 	ErrBadRequest = "Bad request"
 )
