@@ -70,26 +70,15 @@ func Run(opts Options) error {
 	}
 	st, err := state.Open(a.Preferences(), so)
 	if err != nil {
-		return fmt.Errorf("open the pack store: %w", err)
+		if opts.Script != "" || opts.ExitAfterFirstFrame {
+			return fmt.Errorf("open the pack store: %w", err)
+		}
+		// A person is waiting: say why (most often a locked keychain)
+		// and let them try again instead of exiting without a word.
+		return runUntilOpened(a, opts, err, func() (*state.State, error) { return state.Open(a.Preferences(), so) })
 	}
 	defer st.Close()
-	if err := translations.Load(st.Language()); err != nil {
-		fyne.LogError("translations", err)
-	}
-
-	w := a.NewWindow("Passcrow")
-	w.SetMaster()
-	demoDir := ""
-	if opts.Home != "" {
-		demoDir = filepath.Join(opts.Home, "demo")
-	}
-	u := screens.New(a, w, st, demoDir)
-	probe := newFrameProbe()
-	u.Wrap = probe.wrap
-	w.SetCloseIntercept(func() {
-		w.Close()
-		a.Quit()
-	})
+	w, u, probe := mainWindow(a, st, opts)
 	switch {
 	case opts.ExitAfterFirstFrame:
 		u.ShowOverview()
@@ -107,6 +96,54 @@ func Run(opts Options) error {
 	return nil
 }
 
+// mainWindow makes the main window and the screens for st.
+func mainWindow(a fyne.App, st *state.State, opts Options) (fyne.Window, *screens.UI, *frameProbe) {
+	if err := translations.Load(st.Language()); err != nil {
+		fyne.LogError("translations", err)
+	}
+	w := a.NewWindow("Passcrow")
+	w.SetMaster()
+	demoDir := ""
+	if opts.Home != "" {
+		demoDir = filepath.Join(opts.Home, "demo")
+	}
+	u := screens.New(a, w, st, demoDir)
+	probe := newFrameProbe()
+	u.Wrap = probe.wrap
+	w.SetCloseIntercept(func() {
+		w.Close()
+		a.Quit()
+	})
+	return w, u, probe
+}
+
+// runUntilOpened shows why the packs cannot be opened, with Try again and
+// Quit; once a retry opens them, the app carries on as usual.
+func runUntilOpened(a fyne.App, opts Options, openErr error, open func() (*state.State, error)) error {
+	if err := translations.Load(""); err != nil {
+		fyne.LogError("translations", err)
+	}
+	ew := a.NewWindow("Passcrow")
+	var st *state.State
+	o := screens.NewOpenError(openErr, func() error {
+		var err error
+		if st, err = open(); err != nil {
+			return err
+		}
+		w, u, _ := mainWindow(a, st, opts)
+		u.Start()
+		w.Show()
+		ew.Close()
+		return nil
+	}, a.Quit)
+	ew.SetContent(o.Content())
+	ew.Resize(fyne.NewSize(640, 360))
+	ew.ShowAndRun()
+	if st != nil {
+		st.Close()
+	}
+	return nil
+}
 func daysAhead(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/passcrow/passcrow-desktop/internal/localefix"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 )
@@ -25,6 +27,10 @@ var Languages = []string{"en", "is"}
 // loaded language to the system's, so every language is loaded with the
 // forced one's strings.
 func Load(force string) error {
+	// Each language added makes Fyne read the locale again; on C.UTF-8
+	// it would log an error each time (see localefix).
+	localefix.Strip()
+	defer localefix.Restore()
 	for _, l := range Languages {
 		// Not lang.AddTranslationsFS(files, "."): it reads "./en.json",
 		// which an embed.FS refuses.

@@ -19,7 +19,12 @@ import (
 
 var saved = map[string]string{}
 
-func init() {
+func init() { Strip() }
+
+// Strip changes C.UTF-8 style variables to their plain C form; Restore
+// undoes it. The app wraps its own loading of translations (which makes
+// Fyne read the locale again) in the pair.
+func Strip() {
 	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		v := os.Getenv(k)
 		if base, _, ok := strings.Cut(v, "."); ok && (base == "C" || base == "POSIX") {
