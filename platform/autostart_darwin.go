@@ -2,13 +2,12 @@ package platform
 
 import (
 	"encoding/xml"
-	"errors"
 	"fmt"
-	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 )
 
 func autostartFile() (string, error) {
@@ -62,33 +61,4 @@ func EnableAutostart(exe string, args ...string) error {
 		return fmt.Errorf("autostart: %w", err)
 	}
 	return nil
-}
-
-// DisableAutostart removes the LaunchAgent; a missing one is fine.
-func DisableAutostart() error {
-	p, err := autostartFile()
-	if err != nil {
-		return err
-	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("autostart: %w", err)
-	}
-	return nil
-}
-
-// AutostartEnabled reports whether the LaunchAgent exists.
-func AutostartEnabled() (bool, error) {
-	p, err := autostartFile()
-	if err != nil {
-		return false, err
-	}
-	_, err = os.Stat(p)
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, fs.ErrNotExist):
-		return false, nil
-	default:
-		return false, fmt.Errorf("autostart: %w", err)
-	}
 }

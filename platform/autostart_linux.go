@@ -1,13 +1,12 @@
 package platform
 
 import (
-	"errors"
 	"fmt"
-	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 )
 
 // autostartFile is the XDG autostart entry, honouring XDG_CONFIG_HOME.
@@ -44,35 +43,6 @@ func EnableAutostart(exe string, args ...string) error {
 		return fmt.Errorf("autostart: %w", err)
 	}
 	return nil
-}
-
-// DisableAutostart removes the autostart entry; a missing one is fine.
-func DisableAutostart() error {
-	p, err := autostartFile()
-	if err != nil {
-		return err
-	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("autostart: %w", err)
-	}
-	return nil
-}
-
-// AutostartEnabled reports whether the autostart entry exists.
-func AutostartEnabled() (bool, error) {
-	p, err := autostartFile()
-	if err != nil {
-		return false, err
-	}
-	_, err = os.Stat(p)
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, fs.ErrNotExist):
-		return false, nil
-	default:
-		return false, fmt.Errorf("autostart: %w", err)
-	}
 }
 
 // desktopExec spells a command line as the Desktop Entry Specification's
