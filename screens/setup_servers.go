@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/passcrow/passcrow-desktop/app/state"
-	"github.com/passcrow/passcrow-desktop/app/translations"
 )
 
 // The setup wizard's servers step: which Passcrow servers keep the
@@ -95,12 +94,27 @@ func describePolicy(p state.ServerPolicy) string {
 	if country == "" || country == "--" {
 		country = lang.L("no country given")
 	}
-	return lang.L("Country: {{.Country}} · sends codes by: {{.Kinds}} · keeps fragments up to {{.Days}} days · payment: {{.Payment}}", map[string]any{
+	return lang.L("Country: {{.Country}} · sends codes by: {{.Kinds}} · keeps fragments up to {{.Days}} days · {{.Payment}}", map[string]any{
 		"Country": country,
 		"Kinds":   strings.Join(p.Kinds, ", "),
 		"Days":    int(p.MaxExpiry.Hours() / 24),
-		"Payment": translations.Text(p.Payment), // "free", "hashcash" or "unknown"
+		"Payment": describePayment(p),
 	})
+}
+
+// describePayment says what a stay costs: servers keep fragments briefly
+// for free and longer for a proof of work, a few seconds of this computer's
+// time (hashcash) instead of money.
+func describePayment(p state.ServerPolicy) string {
+	switch {
+	case p.FreeFor > 0 && p.FreeFor >= p.MaxExpiry:
+		return lang.L("free")
+	case p.FreeFor > 0 && p.WorkFor > 0:
+		return lang.L("free for {{.Hours}} hours, longer for a few seconds of computer work", map[string]any{"Hours": int(p.FreeFor.Hours())})
+	case p.WorkFor > 0:
+		return lang.L("paid with a few seconds of computer work")
+	}
+	return lang.L("payment unknown")
 }
 
 func (s *Setup) onAddServer() {

@@ -19,8 +19,10 @@ type ServerPolicy struct {
 	Country   string
 	Kinds     []string
 	MaxExpiry time.Duration
-	Payment   string // "free", "hashcash" or "unknown"
-	AboutURL  string
+	// FreeFor is the longest stay the server keeps for free (0: none);
+	// WorkFor the longest it keeps for a proof of work (hashcash).
+	FreeFor, WorkFor time.Duration
+	AboutURL         string
 }
 
 // clients are kept per server so the per-host rate limit is honoured
@@ -76,15 +78,14 @@ func (s *State) FetchPolicy(ctx context.Context, server string) (ServerPolicy, e
 		Kinds:     p.Kinds,
 		MaxExpiry: time.Duration(p.MaxExpirationSeconds) * time.Second,
 		AboutURL:  p.AboutURL,
-		Payment:   "unknown",
 	}
 	for _, ps := range p.PaymentSchemes {
-		if ps.Scheme == "free" {
-			sp.Payment = "free"
-			break
-		}
-		if ps.Scheme == "hashcash" {
-			sp.Payment = "hashcash"
+		d := time.Duration(ps.ExpirationSeconds) * time.Second
+		switch ps.Scheme {
+		case "free":
+			sp.FreeFor = max(sp.FreeFor, d)
+		case "hashcash":
+			sp.WorkFor = max(sp.WorkFor, d)
 		}
 	}
 	return sp, nil
