@@ -80,3 +80,12 @@ func oneName(cmd string, positional []string) (string, error) {
 	}
 	return positional[0], nil
 }
+
+// parseName parses args and checks that they name exactly one item.
+func parseName(fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return "", err
+	}
+	return oneName(fs.Name(), pos)
+}

@@ -14,11 +14,7 @@ func runForget(e *env, args []string) error {
 	var c commonFlags
 	fs := newFlagSet(e, "forget", "NAME [--force]", &c)
 	force := fs.Bool("force", false, "delete the pack even when some escrows could not be deleted")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneName("forget", pos)
+	name, err := parseName(fs, args)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,10 @@
 package cli
 
-import "github.com/passcrow/passcrow-desktop/platform"
+import (
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
+	"github.com/passcrow/passcrow-desktop/platform"
+	"github.com/passcrow/passcrow-desktop/recovery"
+)
 
 // openStore finds where packs live: --home, else $PASSCROW_HOME, else the
 // OS keychain (falling back to files with a notice when there is none).
@@ -17,4 +21,17 @@ func (e *env) openStore(c *commonFlags) (platform.Store, error) {
 		e.notice("passcrow: %s", notice)
 	}
 	return st, nil
+}
+
+// openPack opens the store and loads the pack stored under name.
+func (e *env) openPack(c *commonFlags, name string) (platform.Store, *recovery.Pack, error) {
+	st, err := e.openStore(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := packstore.Load(st, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, p, nil
 }

@@ -21,11 +21,7 @@ func runImport(e *env, args []string) error {
 	fs := newFlagSet(e, "import", "FILE [--name NAME] [--force]", &c)
 	name := fs.String("name", "", "store it under `NAME` (default: the pack's own name)")
 	force := fs.Bool("force", false, "replace an item of the same name")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	file, err := oneName("import", pos)
+	file, err := parseName(fs, args)
 	if err != nil {
 		return err
 	}
@@ -94,22 +90,14 @@ func runExport(e *env, args []string) error {
 	var c commonFlags
 	fs := newFlagSet(e, "export", "NAME --out FILE", &c)
 	out := fs.String("out", "", "write the pack to `FILE`")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneName("export", pos)
+	name, err := parseName(fs, args)
 	if err != nil {
 		return err
 	}
 	if *out == "" {
 		return usagef("export: --out FILE is needed")
 	}
-	st, err := e.openStore(&c)
-	if err != nil {
-		return err
-	}
-	p, err := packstore.Load(st, name)
+	_, p, err := e.openPack(&c, name)
 	if err != nil {
 		return err
 	}

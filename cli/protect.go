@@ -32,11 +32,7 @@ func runProtect(e *env, args []string) error {
 	days := fs.Int("days", 365, "keep the fragments this many days; renew before then")
 	description := fs.String("description", "", "shown in the verification e-mail (default: NAME)")
 	force := fs.Bool("force", false, "replace an existing item of the same name (its old escrows are deleted)")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneName("protect", pos)
+	name, err := parseName(fs, args)
 	if err != nil {
 		return err
 	}

@@ -10,8 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/passcrow/passcrow-desktop/internal/packstore"
-
 	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
@@ -22,22 +20,14 @@ func runRecover(e *env, args []string) error {
 	var codes strList
 	fs.Var(&codes, "code", "a verification code, in any order (repeat)")
 	out := fs.String("out", "", "write the secret to `FILE` (0600) instead of standard output")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	name, err := oneName("recover", pos)
+	name, err := parseName(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(codes) == 0 {
 		return usagef("recover: give the codes you received with --code")
 	}
-	st, err := e.openStore(&c)
-	if err != nil {
-		return err
-	}
-	p, err := packstore.Load(st, name)
+	st, p, err := e.openPack(&c, name)
 	if err != nil {
 		return err
 	}

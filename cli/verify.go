@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/passcrow/passcrow-desktop/internal/packstore"
-
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -19,19 +17,11 @@ func runVerify(e *env, args []string) error {
 	var c commonFlags
 	fs := newFlagSet(e, "verify", "NAME [--language en]", &c)
 	lang := fs.String("language", "en", "language of the messages with the codes (en, is)")
-	pos, err := parse(fs, args)
+	name, err := parseName(fs, args)
 	if err != nil {
 		return err
 	}
-	name, err := oneName("verify", pos)
-	if err != nil {
-		return err
-	}
-	st, err := e.openStore(&c)
-	if err != nil {
-		return err
-	}
-	p, err := packstore.Load(st, name)
+	st, p, err := e.openPack(&c, name)
 	if err != nil {
 		return err
 	}

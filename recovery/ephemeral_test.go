@@ -12,7 +12,6 @@ package recovery
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -27,6 +26,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/passcrow/passcrow-desktop/internal/servertest"
 
 	"github.com/passcrow/passcrow-desktop/internal/wire"
 	"github.com/passcrow/passcrow-desktop/server"
@@ -233,58 +234,13 @@ func checkRecoveredPack(t *testing.T, p *Pack, server string) {
 	}
 }
 
-// msgRecorder is a verify.Verifier that keeps the messages instead of
-// mailing them: the server, the client and the wire between them are real.
-type msgRecorder struct {
-	mu   sync.Mutex
-	msgs []verify.Message
-}
-
-func (r *msgRecorder) Send(_ context.Context, m verify.Message) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.msgs = append(r.msgs, m)
-	return nil
-}
-
-func (r *msgRecorder) codeFor(t *testing.T, address string) string {
-	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for i := len(r.msgs) - 1; i >= 0; i-- {
-		if r.msgs[i].Address == address {
-			return r.msgs[i].Code
-		}
-	}
-	t.Fatalf("no code was sent to %s", address)
-	return ""
-}
-
-// replayRand hands out the reference server's random escrow ids first,
-// so the replayed escrows get the ids the escrowed pack names.
-type replayRand struct {
-	mu sync.Mutex
-	q  []byte
-}
-
-func (r *replayRand) Read(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.q) > 0 {
-		n := copy(p, r.q)
-		r.q = r.q[n:]
-		return n, nil
-	}
-	return rand.Read(p)
-}
-
 // TestEphemeralRoundTripOurServer stores, on our server, exactly what the
 // reference client escrowed in ephemeral mode (its requests 02-04 byte
 // for byte), then recovers from the recovery name alone: round 1 brings
 // the pack back, round 2 the secret; Forget then deletes all three.
 func TestEphemeralRoundTripOurServer(t *testing.T) {
 	var clock atomic.Int64
-	rnd := &replayRand{}
+	rnd := &servertest.QueuedRand{}
 	for _, n := range []string{"02", "03"} {
 		var dec struct {
 			ID string `json:"escrow_data_id"`
@@ -295,9 +251,9 @@ func TestEphemeralRoundTripOurServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rnd.q = append(rnd.q, b...)
+		rnd.Queue(b)
 	}
-	rec := &msgRecorder{}
+	rec := &servertest.Recorder{}
 	srv, err := server.New(server.Config{
 		Verifiers:     map[string]verify.Verifier{"email": rec},
 		AboutURL:      "https://passcrow.example.org/",
@@ -363,7 +319,7 @@ func TestEphemeralRoundTripOurServer(t *testing.T) {
 	if ch.Prefix != "1" || ch.Hint != "a*@e*ple.org" || ch.Expires.IsZero() {
 		t.Errorf("challenge %+v", ch)
 	}
-	code := rec.codeFor(t, "alice@example.org")
+	code := rec.CodeFor(t, "alice@example.org")
 	if !strings.HasPrefix(code, "1") {
 		t.Errorf("round-1 code %q does not start with 1", code)
 	}
@@ -409,7 +365,7 @@ func TestEphemeralRoundTripOurServer(t *testing.T) {
 			t.Fatalf("round 2, %s: %v", res.Record.Prefix, res.Err)
 		}
 	}
-	if _, err := r.SubmitCode(ctx, rec.codeFor(t, "bob@example.com")); err != nil {
+	if _, err := r.SubmitCode(ctx, rec.CodeFor(t, "bob@example.com")); err != nil {
 		t.Fatalf("round 2: %v", err)
 	}
 	secret, bad, err := r.Secret()

@@ -14,40 +14,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passcrow/passcrow-desktop/internal/servertest"
+
 	"github.com/passcrow/passcrow-desktop/recovery"
 	"github.com/passcrow/passcrow-desktop/server"
 	"github.com/passcrow/passcrow-desktop/server/verify"
 )
 
-// codeRecorder is a verify.Verifier that keeps the messages instead of
-// mailing them: the server, the client and the wire between them are real.
-type codeRecorder struct {
-	mu   sync.Mutex
-	msgs []verify.Message
-}
-
-func (r *codeRecorder) Send(_ context.Context, m verify.Message) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.msgs = append(r.msgs, m)
-	return nil
-}
-
-func (r *codeRecorder) last(t *testing.T) verify.Message {
-	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.msgs) == 0 {
-		t.Fatal("no verification message was sent")
-	}
-	return r.msgs[len(r.msgs)-1]
-}
-
 // ourServer starts our Passcrow server in memory on 127.0.0.1. A 3-day
 // maximum makes hashcash-11 the longest tier, so paying is quick.
-func ourServer(t *testing.T) (*httptest.Server, *codeRecorder) {
+func ourServer(t *testing.T) (*httptest.Server, *servertest.Recorder) {
 	t.Helper()
-	rec := &codeRecorder{}
+	rec := &servertest.Recorder{}
 	srv, err := server.New(server.Config{
 		Verifiers:     map[string]verify.Verifier{"email": rec},
 		CountryCode:   "IS",
@@ -128,7 +106,7 @@ func TestPasscrowLocationAgainstOurServer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("challenge: %v", err)
 	}
-	msg := rec.last(t)
+	msg := rec.Last(t)
 	if ch.Prefix != "1" || ch.Hint != "a*@e*ple.org" || ch.Expires.Before(time.Now()) {
 		t.Errorf("challenge %+v", ch)
 	}
@@ -196,7 +174,7 @@ func TestPasscrowReferenceShareAgainstOurServer(t *testing.T) {
 	if _, err := keeper.Challenge(ctx, r, ""); err != nil {
 		t.Fatal(err)
 	}
-	got, err := keeper.Fetch(ctx, r, rec.last(t).Code)
+	got, err := keeper.Fetch(ctx, r, rec.Last(t).Code)
 	if err != nil || !bytes.Equal(got, share) {
 		t.Fatalf("fetch: %q, %v", got, err)
 	}

@@ -14,24 +14,7 @@ func renewTypedForTest(t *testing.T, u *UI, name, secret string) *Setup {
 	typeIn(u, r.Secret, secret)
 	typeIn(u, r.Again, secret)
 	tap(u, r.Start)
-	var s *Setup
-	var done chan struct{}
-	look(u, func() {
-		s, _ = u.Current().(*Setup)
-		if s != nil {
-			done = s.done
-		}
-	})
-	if s == nil {
-		t.Fatalf("renew shows %T", u.Current())
-	}
-	if err := wait(done, TourStepTimeout, "renewal"); err != nil {
-		t.Fatal(err)
-	}
-	if s.Step != stepDone {
-		t.Fatalf("renewal ended at step %d: %s", s.Step, s.Error.Text)
-	}
-	return s
+	return waitForRenewal(t, u)
 }
 
 // TestTypedRenewalKeepsPreviousEscrows: a typed secret cannot be checked
@@ -94,4 +77,28 @@ func TestTypedRenewalWarns(t *testing.T) {
 	if !containsText(shown, "If this is not exactly your secret, it cannot be recovered afterwards") {
 		t.Fatalf("the renew screen shows %q", strings.Join(shown, " | "))
 	}
+}
+
+// waitForRenewal waits for the wizard a renewal runs to place the fresh
+// fragments, and fails the test unless it got to the end.
+func waitForRenewal(t *testing.T, u *UI) *Setup {
+	t.Helper()
+	var s *Setup
+	var done chan struct{}
+	look(u, func() {
+		s, _ = u.Current().(*Setup)
+		if s != nil {
+			done = s.done
+		}
+	})
+	if s == nil {
+		t.Fatalf("renew shows %T", u.Current())
+	}
+	if err := wait(done, TourStepTimeout, "renewal"); err != nil {
+		t.Fatal(err)
+	}
+	if s.Step != stepDone {
+		t.Fatalf("renewal ended at step %d: %s", s.Step, s.Error.Text)
+	}
+	return s
 }

@@ -125,23 +125,7 @@ func TestRenewSwitchesPacksAndForgetsOld(t *testing.T) {
 	}
 	typeIn(u, r.Again, TourSecret)
 	tap(u, r.Start)
-	var s *Setup
-	var done chan struct{}
-	look(u, func() {
-		s, _ = u.Current().(*Setup)
-		if s != nil {
-			done = s.done
-		}
-	})
-	if s == nil {
-		t.Fatalf("renew shows %T", u.Current())
-	}
-	if err := wait(done, TourStepTimeout, "renewal"); err != nil {
-		t.Fatal(err)
-	}
-	if s.Step != stepDone {
-		t.Fatalf("renewal ended at step %d: %s", s.Step, s.Error.Text)
-	}
+	waitForRenewal(t, u)
 	after, _ := u.State.Items()
 	if len(after) != 1 || after[0].Renewed.Before(before[0].Renewed) || after[0].Places[0].Hint != before[0].Places[0].Hint {
 		t.Fatalf("items after renewal = %+v", after)

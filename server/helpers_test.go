@@ -70,24 +70,6 @@ func (c *testClock) Now() time.Time          { return time.Unix(c.unix.Load(), 0
 func (c *testClock) set(unix int64)          { c.unix.Store(unix) }
 func (c *testClock) advance(d time.Duration) { c.unix.Add(int64(d / time.Second)) }
 
-// queuedRand hands out given bytes first (to reproduce recorded ids), then
-// real randomness.
-type queuedRand struct {
-	mu sync.Mutex
-	q  []byte
-}
-
-func (r *queuedRand) Read(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.q) > 0 {
-		n := copy(p, r.q)
-		r.q = r.q[n:]
-		return n, nil
-	}
-	return rand.Read(p)
-}
-
 // testEnv is a server of ours behind a real HTTP listener on 127.0.0.1.
 type testEnv struct {
 	srv      *Server

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/passcrow/passcrow-desktop/internal/servertest"
+
 	"github.com/passcrow/passcrow-desktop/internal/wire"
 )
 
@@ -38,7 +40,7 @@ func replayVectors(t *testing.T, dir string) {
 	}
 
 	// The reference's random ids, in the order it made them, so ours match.
-	rnd := &queuedRand{}
+	rnd := &servertest.QueuedRand{}
 	for _, ex := range log.Exchanges {
 		if !strings.HasSuffix(ex.FilePrefix, "-escrowrequest") {
 			continue
@@ -54,7 +56,7 @@ func replayVectors(t *testing.T, dir string) {
 		_, bare, _ := strings.Cut(dec.ID, "-")
 		b, err := hex.DecodeString(bare)
 		mustBeNil(t, err)
-		rnd.q = append(rnd.q, b...)
+		rnd.Queue(b)
 	}
 	env := newTestEnv(t, func(c *Config) { c.Rand = rnd })
 
