@@ -65,14 +65,25 @@ type Record struct {
 }
 
 // A Keeper knows how to use Records of one kind after they were placed.
+// Every kind can delete what it placed; how the fragment comes back
+// differs, so that is one of two further interfaces: a CodeKeeper (the
+// location sends the user a code, as a Passcrow server does) or a
+// Gatherer (the user provides something: a login, a typed sheet, a
+// file; see gather.go).
 type Keeper interface {
 	Kind() string
+	// Delete removes the fragment; deleting one that is gone is not an error.
+	Delete(ctx context.Context, r Record) error
+}
+
+// A CodeKeeper is a Keeper whose location releases the fragment for a
+// code it sends the user.
+type CodeKeeper interface {
+	Keeper
 	// Challenge starts verification: the location sends the user a code.
 	Challenge(ctx context.Context, r Record, language string) (Challenge, error)
 	// Fetch trades a code (already normalised) for the fragment.
 	Fetch(ctx context.Context, r Record, code string) (Fragment, error)
-	// Delete removes the fragment; deleting one that is gone is not an error.
-	Delete(ctx context.Context, r Record) error
 }
 
 // Renewer is an optional Keeper extension for kinds whose fragments expire

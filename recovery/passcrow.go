@@ -29,7 +29,7 @@ type PasscrowLocation struct {
 
 var (
 	_ Location   = (*PasscrowLocation)(nil)
-	_ Keeper     = (*PasscrowKeeper)(nil)
+	_ CodeKeeper = (*PasscrowKeeper)(nil)
 	_ Identifier = (*PasscrowLocation)(nil)
 )
 

@@ -48,7 +48,10 @@ func (r *Recovery) RequestCodes(ctx context.Context, language string) []Challeng
 			continue
 		}
 		res := ChallengeResult{Record: rec}
-		k, err := r.keepers.keeper(rec.Kind)
+		k, err := r.codeKeeper(rec)
+		if errors.Is(err, ErrNoCode) {
+			continue // the user provides this one: see Needs and Gather
+		}
 		if err == nil {
 			res.Challenge, err = k.Challenge(ctx, rec, language)
 		}
@@ -69,7 +72,7 @@ func (r *Recovery) SubmitCode(ctx context.Context, code string) (Record, error) 
 		return Record{}, err
 	}
 	rec := r.pack.Records[i]
-	k, err := r.keepers.keeper(rec.Kind)
+	k, err := r.codeKeeper(rec)
 	if err != nil {
 		return rec, err
 	}
@@ -77,10 +80,24 @@ func (r *Recovery) SubmitCode(ctx context.Context, code string) (Record, error) 
 	if err != nil {
 		return rec, fmt.Errorf("recovery: %s: %w", describe(rec), err)
 	}
-	r.mu.Lock()
-	r.fetched[rec.Prefix] = f
-	r.mu.Unlock()
+	r.keep(rec, f)
 	return rec, nil
+}
+
+// ErrNoCode means a record's location sends no code: its fragment comes
+// back through what the user provides (Gather).
+var ErrNoCode = errors.New("recovery: this location sends no code")
+
+func (r *Recovery) codeKeeper(rec Record) (CodeKeeper, error) {
+	k, err := r.keepers.keeper(rec.Kind)
+	if err != nil {
+		return nil, err
+	}
+	ck, ok := k.(CodeKeeper)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrNoCode, describe(rec))
+	}
+	return ck, nil
 }
 
 // Progress says how many locations have given their fragment and how

@@ -86,7 +86,7 @@ func (r *Recovery) ResendCode(ctx context.Context, prefix string) (Challenge, er
 		return Challenge{}, fmt.Errorf("%w: %q", ErrUnknownPrefix, prefix)
 	}
 	rec := r.records[i]
-	k, ok := keepers()[rec.Kind]
+	k, ok := keepers()[rec.Kind].(recovery.CodeKeeper)
 	if !ok {
 		return Challenge{}, fmt.Errorf("%w: %q", recovery.ErrNoKeeper, rec.Kind)
 	}
