@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -103,6 +102,10 @@ type Client struct {
 	Backoff time.Duration
 	// Workers is the number of hashcash workers; 0 uses every core.
 	Workers int
+	// MaxHashcashBits is the most hashcash work paid for one escrow;
+	// 0 means DefaultMaxHashcashBits. A server asking for more gets
+	// ErrPaymentTooCostly. Each bit doubles the work.
+	MaxHashcashBits int
 
 	name string   // the server as packs name it: "pc-test.local" or a URL
 	base *url.URL // where /passcrow/<method> is appended
@@ -115,7 +118,8 @@ type Client struct {
 
 // NewClient makes a client for server, which is a bare host name (as
 // reference packs have it, meaning https://host) or an https URL. Plain
-// http is accepted only for loopback addresses.
+// http is accepted only to a loopback IP literal (127.0.0.1, [::1]), not
+// to "localhost", which a resolver or proxy can send elsewhere.
 func NewClient(server string) (*Client, error) {
 	base, name, err := parseServerURL(server)
 	if err != nil {
@@ -165,7 +169,7 @@ func parseServerURL(server string) (base *url.URL, name string, err error) {
 	case "https":
 	case "http":
 		if !isLoopbackHost(u.Hostname()) {
-			return nil, "", fmt.Errorf("passcrow server %q: %w (plain http only to loopback)", server, ErrInsecureServer)
+			return nil, "", fmt.Errorf("passcrow server %q: %w (plain http only to a loopback IP such as 127.0.0.1)", server, ErrInsecureServer)
 		}
 	default:
 		return nil, "", fmt.Errorf("passcrow server %q: %w", server, ErrInsecureServer)
@@ -178,12 +182,4 @@ func parseServerURL(server string) (base *url.URL, name string, err error) {
 		name = u.Host
 	}
 	return u, name, nil
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -59,7 +59,8 @@ type EscrowResult struct {
 var preferIDPattern = regexp.MustCompile(`^[0-9a-f]{3,64}$`)
 
 // Escrow stores in.Secret on the server, paying for in.Expires with the
-// cheapest scheme that covers it.
+// cheapest scheme that covers it. A scheme of more hashcash bits than
+// c.MaxHashcashBits is refused before any work, with ErrPaymentTooCostly.
 func (c *Client) Escrow(ctx context.Context, in EscrowInput) (EscrowResult, error) {
 	kind, _, ok := strings.Cut(in.Identity, ":")
 	if !ok || kind == "" {
@@ -93,7 +94,7 @@ func (c *Client) Escrow(ctx context.Context, in EscrowInput) (EscrowResult, erro
 	if lim := time.Duration(policy.MaxTimeoutSeconds) * time.Second; lim > 0 && timeout > lim {
 		timeout = lim
 	}
-	scheme, err := chooseScheme(c.name, policy.PaymentSchemes, in.Expires.Sub(now))
+	scheme, err := chooseScheme(c.name, policy.PaymentSchemes, in.Expires.Sub(now), c.maxBits())
 	if err != nil {
 		return EscrowResult{}, err
 	}

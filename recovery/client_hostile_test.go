@@ -261,7 +261,6 @@ func TestServerURLs(t *testing.T) {
 		"https://example.org/pc/":       "https://example.org/pc",
 		"http://127.0.0.1:8765":         "http://127.0.0.1:8765",
 		"http://127.3.4.5":              "http://127.3.4.5",
-		"http://localhost:1234":         "http://localhost:1234",
 		"http://[::1]:99":               "http://[::1]:99",
 		"  passcrow.example.org  ":      "passcrow.example.org",
 	}
@@ -275,7 +274,10 @@ func TestServerURLs(t *testing.T) {
 			t.Errorf("NewClient(%q).Server() = %q, want %q", in, c.Server(), want)
 		}
 	}
-	for _, in := range []string{"http://passcrow.example.org", "http://10.0.0.1", "http://128.0.0.1", "ftp://example.org"} {
+	// "localhost" is a name: a resolver, hosts file or proxy can send it
+	// elsewhere, so plain http goes only to loopback IP literals.
+	for _, in := range []string{"http://passcrow.example.org", "http://10.0.0.1", "http://128.0.0.1", "ftp://example.org",
+		"http://localhost:1234", "http://LOCALHOST", "http://localhost.:80", "http://127.1"} {
 		if _, err := NewClient(in); !errors.Is(err, ErrInsecureServer) {
 			t.Errorf("NewClient(%q): %v, want ErrInsecureServer", in, err)
 		}

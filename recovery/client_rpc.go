@@ -43,9 +43,14 @@ func (c *Client) cachedPolicy(ctx context.Context) (*wire.Policy, error) {
 
 // VerifyResult says where a verification code went and until when it works.
 type VerifyResult struct {
-	Hint      string    // "a*@e*ple.org"
-	ActionURL string    // a page the user must visit, when the server names one
-	Expires   time.Time // zero when the server did not say
+	Hint string // "a*@e*ple.org"
+	// ActionURL is a page the user must visit, when the server names
+	// one; it has passed CheckActionURL.
+	ActionURL string
+	// ActionURLRefused says why a link the server sent failed
+	// CheckActionURL and was dropped; "" when there was none or it passed.
+	ActionURLRefused string
+	Expires          time.Time // zero when the server did not say
 }
 
 // Verify asks the server to send the code for escrow id to its identity.
@@ -73,7 +78,16 @@ func (c *Client) Verify(ctx context.Context, id string, key []byte, prefix, lang
 	if err := c.call(ctx, wire.MethodVerification, "passcrow-verification-response", marshalOnce(req), &resp); err != nil {
 		return VerifyResult{}, err
 	}
-	r := VerifyResult{ActionURL: resp.ActionURL}
+	var r VerifyResult
+	if resp.ActionURL != "" {
+		// Checked here, so that no caller can be handed a link a
+		// hostile server chose to open something other than a web page.
+		if u, err := CheckActionURL(resp.ActionURL); err != nil {
+			r.ActionURLRefused = fmt.Sprintf("passcrow server %s sent a link that was not passed on: %v", c.name, err)
+		} else {
+			r.ActionURL = u.String()
+		}
+	}
 	if resp.Hint != "" {
 		r.Hint = shortText([]byte(resp.Hint))
 	}

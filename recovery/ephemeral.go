@@ -250,7 +250,7 @@ func (e *EphemeralRecovery) RequestCode(ctx context.Context, language string) (C
 	if err != nil {
 		return Challenge{}, fmt.Errorf("recovery: asking %s for the code of the escrowed pack: %w", e.server, err)
 	}
-	return Challenge{Prefix: EphemeralPrefix, Hint: v.Hint, ActionURL: v.ActionURL, Expires: v.Expires}, nil
+	return Challenge{Prefix: EphemeralPrefix, Hint: v.Hint, ActionURL: v.ActionURL, ActionURLRefused: v.ActionURLRefused, Expires: v.Expires}, nil
 }
 
 // Finish trades the round-1 code for the escrowed pack and returns it,

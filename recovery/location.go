@@ -95,8 +95,14 @@ type Renewer interface {
 
 // A Challenge tells the user where a code went.
 type Challenge struct {
-	Prefix    string    // the letter the code starts with
-	Hint      string    // where it was sent: "a*@e*ple.org"
-	ActionURL string    // a page to visit, when the server asks for one
-	Expires   time.Time // when the code stops working
+	Prefix string // the letter the code starts with
+	Hint   string // where it was sent: "a*@e*ple.org"
+	// ActionURL is a page to visit, when the location asks for one.
+	// Keepers of servers pass on only links that pass CheckActionURL;
+	// callers still open it only on the user's click.
+	ActionURL string
+	// ActionURLRefused says why a link the location sent was dropped,
+	// for the user to see; "" when there was none or it passed.
+	ActionURLRefused string
+	Expires          time.Time // when the code stops working
 }

@@ -187,7 +187,7 @@ func (k *PasscrowKeeper) Challenge(ctx context.Context, r Record, language strin
 	if err != nil {
 		return Challenge{}, err
 	}
-	return Challenge{Prefix: r.Prefix, Hint: v.Hint, ActionURL: v.ActionURL, Expires: v.Expires}, nil
+	return Challenge{Prefix: r.Prefix, Hint: v.Hint, ActionURL: v.ActionURL, ActionURLRefused: v.ActionURLRefused, Expires: v.Expires}, nil
 }
 
 // Fetch trades code for the fragment.

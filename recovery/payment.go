@@ -2,7 +2,11 @@ package recovery
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/passcrow/passcrow-desktop/internal/hashcash"
@@ -13,22 +17,60 @@ import (
 const (
 	schemeFree     = "free"
 	schemeHashcash = "hashcash"
-	// maxHashcashBits refuses schemes whose work would take days here.
-	maxHashcashBits = 30
 	// stampMaxAge is how old a hashcash stamp may get before a retry
 	// solves a fresh one: the reference accepts stamps up to 125 s old.
 	stampMaxAge = 90 * time.Second
 )
 
+// DefaultMaxHashcashBits is the most hashcash work a Client does for
+// one escrow unless its MaxHashcashBits says otherwise: about a million
+// tries, a few minutes on a laptop. Servers we know ask for 11 to 15
+// bits; a server asking for much more is making the user's computer work
+// for it, so it is refused unless the user raises the limit.
+const DefaultMaxHashcashBits = 20
+
+// ErrPaymentTooCostly means the only way a server offers to keep data
+// that long is more hashcash work than the client's MaxHashcashBits.
+// The error is a *PaymentTooCostlyError with the figures.
+var ErrPaymentTooCostly = errors.New("payment asks for more computer work than allowed")
+
+// PaymentTooCostlyError is ErrPaymentTooCostly with its figures, for
+// callers that offer to raise the limit.
+type PaymentTooCostlyError struct {
+	Server   string        // the server, as packs name it
+	Bits     int           // the fewest bits of any scheme that keeps data long enough
+	Limit    int           // the client's MaxHashcashBits
+	Estimate time.Duration // roughly how long paying would take on this computer
+}
+
+func (e *PaymentTooCostlyError) Error() string {
+	return fmt.Sprintf("passcrow server %s asks for %d bits of hashcash work, about %.0f tries or %s on this computer; "+
+		"the limit is %d bits: %v (raise the limit to pay it)",
+		e.Server, e.Bits, math.Exp2(float64(e.Bits)), roughly(e.Estimate), e.Limit, ErrPaymentTooCostly)
+}
+
+func (e *PaymentTooCostlyError) Is(target error) bool { return target == ErrPaymentTooCostly }
+
+// maxBits is the client's limit on hashcash work.
+func (c *Client) maxBits() int {
+	if c.MaxHashcashBits <= 0 {
+		return DefaultMaxHashcashBits
+	}
+	return min(c.MaxHashcashBits, hashcash.MaxBits)
+}
+
 // chooseScheme picks, like the reference client, the cheapest scheme
 // that keeps data for at least want: among the schemes that cover it,
 // the one with the shortest expiration, and free before hashcash at the
-// same expiration (then fewer bits). It names the longest expiration on
-// offer when none covers want.
-func chooseScheme(server string, schemes []wire.PaymentScheme, want time.Duration) (wire.PaymentScheme, error) {
+// same expiration (then fewer bits). Schemes of more than maxBits bits
+// are not paid: when only such schemes cover want, the error is a
+// *PaymentTooCostlyError. It names the longest expiration on offer when
+// none covers want.
+func chooseScheme(server string, schemes []wire.PaymentScheme, want time.Duration, maxBits int) (wire.PaymentScheme, error) {
 	secs := int64((want + time.Second - 1) / time.Second)
 	var best *wire.PaymentScheme
 	var longest int64
+	tooCostly := 0 // the fewest bits of the schemes that cover want but cost too much
 	for i := range schemes {
 		s := &schemes[i]
 		if !payable(s) {
@@ -38,8 +80,21 @@ func chooseScheme(server string, schemes []wire.PaymentScheme, want time.Duratio
 		if s.ExpirationSeconds < secs {
 			continue
 		}
+		if s.Scheme == schemeHashcash && s.HashcashBits > maxBits {
+			if tooCostly == 0 || s.HashcashBits < tooCostly {
+				tooCostly = s.HashcashBits
+			}
+			continue
+		}
 		if best == nil || cheaper(s, best) {
 			best = s
+		}
+	}
+	if best == nil && tooCostly > 0 {
+		est := math.Exp2(float64(tooCostly)) * float64(tryCost()) // expected tries × cost of one
+		return wire.PaymentScheme{}, &PaymentTooCostlyError{
+			Server: server, Bits: tooCostly, Limit: maxBits,
+			Estimate: time.Duration(min(est, 1<<62)),
 		}
 	}
 	if best == nil {
@@ -57,7 +112,7 @@ func payable(s *wire.PaymentScheme) bool {
 	case schemeFree:
 		return s.ExpirationSeconds > 0
 	case schemeHashcash:
-		return s.ExpirationSeconds > 0 && s.HashcashBits >= 0 && s.HashcashBits <= maxHashcashBits && s.SchemeID != ""
+		return s.ExpirationSeconds > 0 && s.HashcashBits >= hashcash.MinBits && s.HashcashBits <= hashcash.MaxBits && s.SchemeID != ""
 	}
 	return false
 }
@@ -79,6 +134,32 @@ func days(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d days", int64(d/(24*time.Hour)))
 }
+
+// roughly words an estimate for people: "40 seconds", "3 hours", "12 days".
+func roughly(d time.Duration) string {
+	switch {
+	case d < 2*time.Minute:
+		return fmt.Sprintf("%d seconds", max(1, int64(d/time.Second)))
+	case d < 2*time.Hour:
+		return fmt.Sprintf("%d minutes", int64(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d hours", int64(d/time.Hour))
+	}
+	return fmt.Sprintf("%d days", int64(d/(24*time.Hour)))
+}
+
+// tryCost is the time one hashcash try takes on this computer with
+// every core at work, measured once: the best of a few digests (the
+// least disturbed by other work), divided by the cores.
+var tryCost = sync.OnceValue(func() time.Duration {
+	best := time.Duration(1<<63 - 1)
+	for i := range 5 {
+		start := time.Now()
+		hashcash.Digest([]byte("passcrow hashcash timing"), uint64(i), start.Unix())
+		best = min(best, time.Since(start))
+	}
+	return best / time.Duration(runtime.NumCPU())
+})
 
 // solveFunc is hashcash.Solve; tests put a recorded stamp in its place.
 type solveFunc func(ctx context.Context, data []byte, schemeID string, bits int, opts hashcash.SolveOptions) (string, error)

@@ -28,13 +28,13 @@ func TestChooseScheme(t *testing.T) {
 		"hashcash-12": {183*day + time.Second, 365 * day, 366 * day},
 	} {
 		for _, d := range ids {
-			s, err := chooseScheme("x", schemes, d)
+			s, err := chooseScheme("x", schemes, d, DefaultMaxHashcashBits)
 			if err != nil || s.SchemeID != want {
 				t.Errorf("chooseScheme(%v) = %q, %v; want %q", d, s.SchemeID, err, want)
 			}
 		}
 	}
-	_, err := chooseScheme("pc-test.local", schemes, 400*day)
+	_, err := chooseScheme("pc-test.local", schemes, 400*day, DefaultMaxHashcashBits)
 	if !errors.Is(err, ErrNoPaymentScheme) || !strings.Contains(err.Error(), "366 days") || !strings.Contains(err.Error(), "pc-test.local") {
 		t.Errorf("400 days: %v; want ErrNoPaymentScheme naming 366 days and the server", err)
 	}
@@ -45,10 +45,10 @@ func TestChooseScheme(t *testing.T) {
 		{Scheme: "free", SchemeID: "free", ExpirationSeconds: 1000},
 		{Scheme: "bitcoin", SchemeID: "btc", ExpirationSeconds: 500},
 	}
-	if s, _ := chooseScheme("x", tie, 400*time.Second); s.SchemeID != "free" {
+	if s, _ := chooseScheme("x", tie, 400*time.Second, DefaultMaxHashcashBits); s.SchemeID != "free" {
 		t.Errorf("tie chose %q, want free", s.SchemeID)
 	}
-	if _, err := chooseScheme("x", tie[2:], time.Second); !errors.Is(err, ErrNoPaymentScheme) {
+	if _, err := chooseScheme("x", tie[2:], time.Second, DefaultMaxHashcashBits); !errors.Is(err, ErrNoPaymentScheme) {
 		t.Errorf("no usable scheme: %v", err)
 	}
 }
