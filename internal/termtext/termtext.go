@@ -80,7 +80,7 @@ func dropped(r rune) bool {
 		r == 0x200e, r == 0x200f, // left-to-right and right-to-left marks
 		r >= 0x202a && r <= 0x202e, // embeddings and overrides
 		r >= 0x2066 && r <= 0x2069, // isolates
-		r == 0x2028, r == 0x2029: // line and paragraph separators
+		r == 0x2028, r == 0x2029:   // line and paragraph separators
 		return true
 	}
 	return false
