@@ -25,7 +25,7 @@ import (
 func TestEmail(t *testing.T) {
 	start := time.Now()
 	m := mailtest.Start(t)
-	needSubmission(t, m)
+	m.NeedSubmission(t)
 	t.Logf("mail servers up in %v", time.Since(start).Round(time.Millisecond))
 	m.AddUser("sender", "sender-pw-e2e")
 	t.Run("starttls", func(t *testing.T) {

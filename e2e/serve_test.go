@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"crypto/tls"
 	"encoding/pem"
-	"errors"
 	"io"
 	"net"
 	"os"
@@ -185,12 +184,4 @@ func mustRun(t *testing.T, want int, home string, args ...string) string {
 		t.Fatalf("passcrow %s: exit %d, want %d; stdout:\n%s", args[0], code, want, out)
 	}
 	return out
-}
-
-var errNoSubmission = errors.New("dovecot-submissiond is not installed: no SMTP server with TLS and AUTH to send through")
-
-func needSubmission(t *testing.T, m *mailtest.Mail) {
-	if m.SubmissionAddr() == "" {
-		t.Skip(errNoSubmission)
-	}
 }

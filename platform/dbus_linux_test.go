@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/passcrow/passcrow-desktop/internal/testreal"
 )
 
 // startBareBus starts a real dbus-daemon with no activatable services (no
@@ -15,9 +17,7 @@ import (
 func startBareBus(t *testing.T) string {
 	t.Helper()
 	bin, err := exec.LookPath("dbus-daemon")
-	if err != nil {
-		t.Skip("dbus-daemon not installed (apt-get install dbus-daemon)")
-	}
+	testreal.Require(t, "dbus-daemon (apt-get install dbus-daemon)", err)
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "bus.conf")
 	err = os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/passcrow/passcrow-desktop/internal/testreal"
 )
 
 // storeContract runs the behaviour every Store must have.
@@ -172,14 +175,14 @@ func FuzzFileName(f *testing.F) {
 // return the error, keep the old value and leave no temporary file behind.
 func TestFileStoreFullDisk(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root")
+		testreal.Require(t, "root", errors.New("mounting a tmpfs needs root"))
 	}
 	dir := filepath.Join(t.TempDir(), "mnt")
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs here: %v: %s", err, out)
+		testreal.Require(t, "a tmpfs mount", fmt.Errorf("%w: %s", err, out))
 	}
 	t.Cleanup(func() {
 		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/passcrow/passcrow-desktop/internal/testreal"
 )
 
 // keychainForTest returns a store under a service name of its own, on the
@@ -24,7 +26,7 @@ func keychainForTest(t *testing.T) *KeychainStore {
 	service := "passcrow-test-" + hex.EncodeToString(b[:])
 	s := NewKeychainStore(service)
 	if err := s.Check(); err != nil {
-		t.Skipf("no Secret Service reachable (run under scripts/with-keyring.sh): %v", err)
+		testreal.Require(t, "a Secret Service (run under scripts/with-keyring.sh)", err)
 	}
 	t.Cleanup(func() {
 		if err := keyring.DeleteAll(service); err != nil && !errors.Is(err, keyring.ErrNotFound) {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/passcrow/passcrow-desktop/internal/testreal"
 )
 
 func TestValidateName(t *testing.T) {
@@ -66,7 +68,7 @@ func TestOpenStoreWithoutKeychainFallsBackToFiles(t *testing.T) {
 
 func TestOpenStoreUsesKeychain(t *testing.T) {
 	if err := NewKeychainStore(KeychainService).Check(); err != nil {
-		t.Skipf("no Secret Service reachable (run under scripts/with-keyring.sh): %v", err)
+		testreal.Require(t, "a Secret Service (run under scripts/with-keyring.sh)", err)
 	}
 	s, notice, err := OpenStore("")
 	if err != nil {

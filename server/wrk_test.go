@@ -18,6 +18,8 @@ import (
 
 	"github.com/passcrow/passcrow-desktop/internal/wire"
 	"github.com/passcrow/passcrow-desktop/server/verify"
+
+	"github.com/passcrow/passcrow-desktop/internal/testreal"
 )
 
 // TestWrk measures req/s per endpoint with wrk against a real Serve on
@@ -35,9 +37,7 @@ func TestWrk(t *testing.T) {
 		t.Skip("set PASSCROW_WRK=1 to measure with wrk (scripts/bench-server.sh)")
 	}
 	wrkPath, err := exec.LookPath("wrk")
-	if err != nil {
-		t.Skip("wrk is not installed")
-	}
+	testreal.Require(t, "wrk (apt-get install wrk)", err)
 	dur := 5 * time.Second
 	if s := os.Getenv("PASSCROW_WRK_DURATION"); s != "" {
 		if dur, err = time.ParseDuration(s); err != nil {

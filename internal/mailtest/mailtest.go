@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/passcrow/passcrow-desktop/internal/testreal"
 )
 
 var (
@@ -44,16 +46,17 @@ type Mail struct {
 }
 
 // Start runs Dovecot and OpenSMTPD for the test and stops both when it
-// ends. It skips the test when either binary is missing, and when not run
-// as root, which OpenSMTPD's privilege separation needs.
+// ends. When either binary is missing, or the test does not run as root
+// (OpenSMTPD's privilege separation needs it), it skips the test, or
+// fails it with CI=true (see testreal.Require).
 func Start(t testing.TB) *Mail {
 	t.Helper()
 	dovecot, smtpd := findBinary("dovecot"), findBinary("smtpd")
 	if dovecot == "" || smtpd == "" {
-		t.Skip("mailtest: needs dovecot and smtpd (packages dovecot-imapd dovecot-lmtpd opensmtpd)")
+		testreal.Require(t, "mailtest: Dovecot and OpenSMTPD", errors.New("dovecot or smtpd not found (packages dovecot-imapd dovecot-lmtpd opensmtpd)"))
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("mailtest: OpenSMTPD and Dovecot (mail owned by nobody) must run as root")
+		testreal.Require(t, "mailtest: root", errors.New("OpenSMTPD and Dovecot (mail owned by nobody) must run as root"))
 	}
 	nobody, err := user.Lookup("nobody")
 	if err != nil {
@@ -198,6 +201,15 @@ func (m *Mail) SMTPAddr() string { return m.smtp }
 // AUTH as a user added with AddUser, relaying to SMTPAddr. It is "" when
 // dovecot-submissiond is not installed.
 func (m *Mail) SubmissionAddr() string { return m.submission }
+
+// NeedSubmission skips t, or fails it with CI=true, unless Dovecot's
+// submission service (SMTP with STARTTLS, implicit TLS and AUTH) runs.
+func (m *Mail) NeedSubmission(t testing.TB) {
+	t.Helper()
+	if m.submission == "" {
+		testreal.Require(t, "mailtest: Dovecot's submission service", errors.New("dovecot-submissiond is not installed: no SMTP server with TLS and AUTH"))
+	}
+}
 
 // SubmissionsAddr is the same service with implicit TLS ("SMTPS"), or "".
 func (m *Mail) SubmissionsAddr() string { return m.submissions }

@@ -51,8 +51,8 @@ func TestDelivery(t *testing.T) {
 		{verify.TLSImplicit, m.SubmissionsAddr(), "alice", "alice@mail.example.net", "alice", "alice-pw", "de", "3610414"},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
-			if tc.addr == "" {
-				t.Skip("dovecot-submissiond is not installed: no server to test TLS and AUTH against")
+			if tc.mode != verify.TLSNone {
+				m.NeedSubmission(t)
 			}
 			s := smtpFor(t, tc.addr, tc.mode)
 			s.TLSConfig = &tls.Config{RootCAs: m.CertPool()}
@@ -100,9 +100,7 @@ func TestSendRefused(t *testing.T) {
 	if err := s.Send(ctx, msg); !errors.Is(err, verify.ErrNoTLS) {
 		t.Errorf("starttls to a plain server: err = %v, want ErrNoTLS", err)
 	}
-	if m.SubmissionAddr() == "" {
-		t.Skip("dovecot-submissiond is not installed: no server to test TLS and AUTH against")
-	}
+	m.NeedSubmission(t)
 	// The throwaway certificate is not in the system roots.
 	s = smtpFor(t, m.SubmissionAddr(), verify.TLSStartTLS)
 	s.Username, s.Password = "alice", "alice-pw"
