@@ -57,14 +57,28 @@ func TestIcelandicIsComplete(t *testing.T) {
 	}
 }
 
-// TestEveryScreenStringIsInEnglish: every literal passed to lang.L in
-// screens/ has an entry, so no screen shows an untranslated string.
-func TestEveryScreenStringIsInEnglish(t *testing.T) {
-	en := load(t, "en")
+// translated are the files whose user-visible strings go through lang.L
+// (the screens) or a Printer named tr (the login reminder).
+func translated(t *testing.T) []string {
 	paths, _ := filepath.Glob("../../screens/*.go")
 	if len(paths) == 0 {
 		t.Fatal("no screens found")
 	}
+	return append(paths, "../../cli/remind.go")
+}
+
+// lookup reports whether sel is a translation lookup: lang.X or tr.X.
+func lookup(sel *ast.SelectorExpr) bool {
+	id, ok := sel.X.(*ast.Ident)
+	return ok && (id.Name == "lang" || id.Name == "tr")
+}
+
+// TestEveryScreenStringIsInEnglish: every literal passed to lang.L in
+// screens/ (and tr.L in the reminder) has an entry, so nothing shows an
+// untranslated string.
+func TestEveryScreenStringIsInEnglish(t *testing.T) {
+	en := load(t, "en")
+	paths := translated(t)
 	fset := token.NewFileSet()
 	for _, p := range paths {
 		if strings.HasSuffix(p, "_test.go") || strings.HasSuffix(p, "tour.go") {
@@ -83,7 +97,7 @@ func TestEveryScreenStringIsInEnglish(t *testing.T) {
 			if !ok || sel.Sel.Name != "L" {
 				return true
 			}
-			if id, ok := sel.X.(*ast.Ident); !ok || id.Name != "lang" {
+			if !lookup(sel) {
 				return true
 			}
 			lit, ok := call.Args[0].(*ast.BasicLit)
@@ -130,7 +144,7 @@ func TestForcedIcelandic(t *testing.T) {
 // may hold a typed code or a server's answer), and parses every key as a
 // template. Runtime text goes in as template data, or through Text.
 func TestScreensUseFixedKeys(t *testing.T) {
-	paths, _ := filepath.Glob("../../screens/*.go")
+	paths := translated(t)
 	fset := token.NewFileSet()
 	var files []*ast.File
 	consts := map[string]bool{}
@@ -167,7 +181,7 @@ func TestScreensUseFixedKeys(t *testing.T) {
 			if !ok || !lookups[sel.Sel.Name] {
 				return true
 			}
-			if id, ok := sel.X.(*ast.Ident); !ok || id.Name != "lang" {
+			if !lookup(sel) {
 				return true
 			}
 			switch a := call.Args[0].(type) {
