@@ -55,6 +55,9 @@ const (
 	// every platform's limit, with room for macOS's own base64 layer.
 	chunkEntryLen = 2000
 	chunkLen      = chunkEntryLen / 4 * 3 // raw bytes per chunk
+	// maxValueLen bounds a value: packs are a few kilobytes, and a head
+	// read back is believed no further than this.
+	maxValueLen = 1 << 20
 	// indexKey can never clash with a user's name: names exclude '/'.
 	indexKey  = "/index"
 	probeUser = "/probe"
@@ -135,6 +138,9 @@ func (s *KeychainStore) Put(name string, v []byte) error {
 	if err := ValidateName(name); err != nil {
 		return err
 	}
+	if len(v) > maxValueLen {
+		return fmt.Errorf("keychain: %q: %d bytes is too large to keep (at most %d)", name, len(v), maxValueLen)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.check(); err != nil {
@@ -180,6 +186,9 @@ func (s *KeychainStore) List() ([]string, error) {
 	}
 	var names []string
 	for _, name := range index {
+		if ValidateName(name) != nil {
+			continue // planted in the index: no Get could read it
+		}
 		h, err := s.readHead(name)
 		if errors.Is(err, ErrNotFound) {
 			continue
@@ -202,6 +211,41 @@ type head struct {
 	Pending string `json:"pending,omitempty"`
 }
 
+// check refuses a head that Put could not have written, before any of
+// its numbers is used: the keychain is shared with every program the
+// user runs, and a count or length read from it sizes allocations and
+// loops.
+func (h *head) check() error {
+	if !isGen(h.Gen) || !isGen(h.Pending) {
+		return errors.New("its generation is not 16 hex digits")
+	}
+	if h.Gen == "" {
+		return nil // nothing stored yet: the rest is unused
+	}
+	if h.Len < 0 || h.Len > maxValueLen {
+		return fmt.Errorf("length %d is not between 0 and %d", h.Len, maxValueLen)
+	}
+	if want := (h.Len + chunkLen - 1) / chunkLen; h.Chunks != want {
+		return fmt.Errorf("%d chunks for %d bytes, where Put writes %d chunks", h.Chunks, h.Len, want)
+	}
+	if len(h.SHA256) != 2*sha256.Size || !isLowerHex(h.SHA256) {
+		return errors.New("its checksum is not a SHA-256 in hex")
+	}
+	return nil
+}
+
+// isGen reports whether g is "" or a generation as newGen makes them.
+func isGen(g string) bool { return g == "" || len(g) == 16 && isLowerHex(g) }
+
+func isLowerHex(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 func headUser(key string) string { return "head:" + key }
 
 // chunkUser is unambiguous: parsed from the right, i is digits and gen is
@@ -218,11 +262,17 @@ func (s *KeychainStore) readHead(key string) (head, error) {
 	if err != nil {
 		return head{}, fmt.Errorf("keychain: reading %q: %w", key, err)
 	}
-	var h head
+	var h *head
 	if err := json.Unmarshal([]byte(raw), &h); err != nil {
 		return head{}, fmt.Errorf("keychain: %q: %w: bad head entry: %v", key, ErrCorrupt, err)
 	}
-	return h, nil
+	if h == nil {
+		return head{}, fmt.Errorf("keychain: %q: %w: bad head entry: null", key, ErrCorrupt)
+	}
+	if err := h.check(); err != nil {
+		return head{}, fmt.Errorf("keychain: %q: %w: bad head entry: %v", key, ErrCorrupt, err)
+	}
+	return *h, nil
 }
 
 func (s *KeychainStore) writeHead(key string, h head) error {
@@ -259,7 +309,7 @@ func (s *KeychainStore) readChunks(key string, h head) ([]byte, error) {
 	if h.Gen == "" {
 		return nil, fmt.Errorf("%q: %w", key, ErrNotFound)
 	}
-	v := make([]byte, 0, h.Len)
+	v := make([]byte, 0, h.Len) // h.Len is checked: at most maxValueLen
 	for i := range h.Chunks {
 		raw, err := keyring.Get(s.service, chunkUser(key, h.Gen, i))
 		if errors.Is(err, keyring.ErrNotFound) {
@@ -268,9 +318,15 @@ func (s *KeychainStore) readChunks(key string, h head) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("keychain: reading %q: %w", key, err)
 		}
+		if len(raw) > chunkEntryLen {
+			return nil, fmt.Errorf("keychain: %q: %w: chunk %d of %d is longer than %d, the most Put writes", key, ErrCorrupt, i+1, h.Chunks, chunkEntryLen)
+		}
 		b, err := base64.StdEncoding.DecodeString(raw)
 		if err != nil {
 			return nil, fmt.Errorf("keychain: %q: %w: chunk %d of %d is not base64", key, ErrCorrupt, i+1, h.Chunks)
+		}
+		if len(v)+len(b) > h.Len {
+			return nil, fmt.Errorf("keychain: %q: %w: chunk %d of %d makes the value longer than the %d bytes its head says", key, ErrCorrupt, i+1, h.Chunks, h.Len)
 		}
 		v = append(v, b...)
 	}
@@ -283,7 +339,12 @@ func (s *KeychainStore) readChunks(key string, h head) ([]byte, error) {
 
 func (s *KeychainStore) putValue(key string, v []byte) error {
 	old, err := s.readHead(key)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	switch {
+	case errors.Is(err, ErrCorrupt):
+		// A damaged head names no chunks we may trust to delete; the
+		// new value replaces it, and its old chunks stay as litter.
+		old = head{}
+	case err != nil && !errors.Is(err, ErrNotFound):
 		return err
 	}
 	if old.Pending != "" {
