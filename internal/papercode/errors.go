@@ -70,6 +70,34 @@ func (e *CharacterError) Error() string {
 
 func (e *CharacterError) Unwrap() error { return ErrCharacter }
 
+// A LengthError reports where a character seems to be missing or typed
+// twice: the one place where adding or removing a character gives a valid
+// code. errors.Is(err, ErrLength) holds.
+type LengthError struct {
+	// Missing is true when a character is missing, false when one is extra.
+	Missing bool
+	// Position is a 0-based index in the normalised text, as in TypoError:
+	// of the extra character, or where the missing one belongs (counted
+	// in the code as printed).
+	Position int
+	Group    int // 1-based, as in TypoError
+}
+
+func newLengthError(s slip) *LengthError {
+	pos := len(Prefix) + s.index
+	g, _ := GroupOf(pos)
+	return &LengthError{Missing: s.missing, Position: pos, Group: g}
+}
+
+func (e *LengthError) Error() string {
+	if e.Missing {
+		return "the text is missing a character in " + places([]int{e.Position})
+	}
+	return "the text has one character too many in " + places([]int{e.Position})
+}
+
+func (e *LengthError) Unwrap() error { return ErrLength }
+
 func groupsOf(pos []int) []int {
 	g := make([]int, len(pos))
 	for i, p := range pos {

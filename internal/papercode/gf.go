@@ -16,6 +16,7 @@ const (
 
 var (
 	gf32Mul [32][32]uint8
+	gf32Inv [32]uint8 // gf32Inv[0] is unused
 
 	gfExp [2 * gfOrder]uint16 // gfExp[i] = γ^i, twice over so sums of logs need no reduction
 	gfLog [1024]int           // gfLog[0] is unused
@@ -28,6 +29,9 @@ func init() {
 	for a := range 32 {
 		for b := range 32 {
 			gf32Mul[a][b] = mul32(uint8(a), uint8(b))
+			if gf32Mul[a][b] == 1 {
+				gf32Inv[a] = uint8(b)
+			}
 		}
 	}
 

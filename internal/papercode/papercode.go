@@ -156,8 +156,11 @@ func GroupOf(pos int) (group, nth int) {
 // case, and spaces, dashes and line breaks anywhere. It never guesses: a
 // character outside the alphabet is a *CharacterError (say an O for a 0),
 // a wrong character a *TypoError that says where (up to four of them), and
-// more typos than can be placed ErrChecksum. A wrong start is ErrPrefix,
-// a wrong count of characters ErrLength.
+// more typos than can be placed ErrChecksum. A wrong start is ErrPrefix.
+// A character left out or typed twice is a *LengthError that says where,
+// when one place explains it, else ErrLength (or ErrChecksum when the
+// shorter or longer text has the length of another code). Every error
+// other than ErrPrefix and ErrChecksum says where to look.
 func Decode(typed string) ([]byte, error) {
 	n := []rune(normalise(typed))
 	if len(n) < len(Prefix) || string(n[:len(Prefix)]) != Prefix {
@@ -178,25 +181,45 @@ func Decode(typed string) ([]byte, error) {
 		return nil, newCharacterError(bad)
 	}
 
-	size, code := payloadSize(len(rest))
+	code := codeForLength(len(data))
 	if code == nil {
-		return nil, fmt.Errorf("%w (%d after %s)", ErrLength, len(rest), Prefix)
-	}
-	e := code.syndrome(hrpSymbols, data)
-	if e != (residue{}) {
-		idx := code.locate(hrpSymbols, data, e)
-		if idx == nil {
-			return nil, ErrChecksum
+		if sl, ok := findSlip(data); ok {
+			return nil, newLengthError(sl)
 		}
-		pos := make([]int, len(idx))
-		for i, t := range idx {
-			pos[i] = len(Prefix) + t
-		}
-		return nil, newTypoError(pos)
+		return nil, fmt.Errorf("%w (%d after %s)", ErrLength, len(data), Prefix)
 	}
+	if e := code.syndrome(hrpSymbols, data); e != (residue{}) {
+		if idx := code.locate(hrpSymbols, data, e); idx != nil {
+			pos := make([]int, len(idx))
+			for i, t := range idx {
+				pos[i] = len(Prefix) + t
+			}
+			return nil, newTypoError(pos)
+		}
+		if sl, ok := findSlip(data); ok {
+			return nil, newLengthError(sl)
+		}
+		return nil, ErrChecksum
+	}
+	payload, _, ok := decodeData(data)
+	if !ok {
+		// Encode pads with zero bits; a valid checksum over other padding
+		// means many typos that happen to form another valid string.
+		return nil, ErrChecksum
+	}
+	return payload, nil
+}
 
+// decodeData returns the payload of the characters after the prefix, and
+// whether they are a code exactly as Encode makes it: a length it makes, a
+// valid checksum, zero padding bits.
+func decodeData(data []uint8) ([]byte, *bchCode, bool) {
+	code := codeForLength(len(data))
+	if code == nil || code.syndrome(hrpSymbols, data) != (residue{}) {
+		return nil, nil, false
+	}
 	chars := data[:len(data)-code.checkLen]
-	payload := make([]byte, 0, size)
+	payload := make([]byte, 0, len(chars)*5/8)
 	var acc uint32
 	bits := 0
 	for _, v := range chars {
@@ -208,11 +231,16 @@ func Decode(typed string) ([]byte, error) {
 		}
 	}
 	if acc&(1<<bits-1) != 0 {
-		// Encode pads with zero bits; a valid checksum over other padding
-		// means many typos that happen to form another valid string.
-		return nil, ErrChecksum
+		return nil, nil, false
 	}
-	return payload, nil
+	return payload, code, true
+}
+
+// codeForLength returns the checksum of a code with chars characters
+// after the prefix, or nil when Encode makes no code that long.
+func codeForLength(chars int) *bchCode {
+	_, code := payloadSize(chars)
+	return code
 }
 
 // payloadSize returns the payload length and checksum for a code with
