@@ -87,3 +87,40 @@ func TestValidateName(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestChosenServers(t *testing.T) {
+	st, err := platform.NewFileStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ChosenServers(st); err != nil || got != nil {
+		t.Fatalf("a new store: %q, %v", got, err)
+	}
+	if err := AddChosenServers(st, "a.example", "http://127.0.0.1:8765"); err != nil {
+		t.Fatal(err)
+	}
+	if err := AddChosenServers(st, "http://127.0.0.1:8765", "b.example", ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ChosenServers(st)
+	if want := []string{"a.example", "http://127.0.0.1:8765", "b.example"}; err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("ChosenServers = %q, %v; want %q", got, err, want)
+	}
+	// A damaged list is reported, and the next choice starts it afresh.
+	if err := st.Put(ChosenServersEntry, []byte("{")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ChosenServers(st); err == nil {
+		t.Fatal("a damaged list read without an error")
+	}
+	if err := AddChosenServers(st, "c.example"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ChosenServers(st); !reflect.DeepEqual(got, []string{"c.example"}) {
+		t.Errorf("after a damaged list: %q", got)
+	}
+	// The entry is no pack.
+	if names, _ := Names(st); len(names) != 0 {
+		t.Errorf("Names = %q", names)
+	}
+}
