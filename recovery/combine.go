@@ -42,21 +42,20 @@ func (e *BadFragmentError) Error() string {
 // secret, and names the locations whose fragments do not fit in bad.
 // bad may be non-nil when err is nil.
 func Combine(p *Pack, fetched map[string]Fragment) (secret []byte, bad *BadFragmentError, err error) {
+	if len(p.Groups) > 0 {
+		return combineGrouped(p, fetched)
+	}
 	sch, ok := schemes[p.Scheme]
 	if !ok {
 		return nil, nil, packErr("scheme", "unknown scheme %q", p.Scheme)
 	}
-	type candidate struct {
-		prefix string
-		f      Fragment
-	}
-	var cands []candidate
 	var badPrefixes []string
 	seenX := map[string]bool{}
 	for _, f := range p.Fragments {
 		x, _ := sch.check(f)
 		seenX[x] = true
 	}
+	var cands []candidate
 	// Record order, so results do not depend on map order.
 	for _, r := range p.Records {
 		f, ok := fetched[r.Prefix]
@@ -70,71 +69,106 @@ func Combine(p *Pack, fetched map[string]Fragment) (secret []byte, bad *BadFragm
 		}
 		cands = append(cands, candidate{r.Prefix, f})
 	}
-	report := func(extra []string) *BadFragmentError {
-		all := append(append([]string(nil), badPrefixes...), extra...)
-		if len(all) == 0 {
-			return nil
-		}
-		return &BadFragmentError{Prefixes: all}
-	}
-
 	need := p.Need()
 	if len(cands) < need {
 		e := fmt.Errorf("%w: have %d of the %d needed", ErrNotEnough, len(cands), need)
-		if b := report(nil); b != nil {
+		if b := badFragments(badPrefixes, nil); b != nil {
 			return nil, b, errors.Join(e, b)
 		}
 		return nil, nil, e
 	}
-	total := binomial(len(cands), need)
+	s := search{base: p.Fragments, cands: cands, need: need, combine: sch.combine,
+		accept: func(key []byte) bool {
+			pt, err := sch.open(key, p.Secret)
+			if err != nil {
+				return false
+			}
+			secret = pt
+			return true
+		}}
+	if _, wrong, err := s.run(); err != nil {
+		return nil, badFragments(badPrefixes, nil), err
+	} else {
+		return secret, badFragments(badPrefixes, wrong), nil
+	}
+}
+
+// badFragments names every location whose fragment did not fit, or nil.
+func badFragments(prefixes, more []string) *BadFragmentError {
+	all := append(append([]string(nil), prefixes...), more...)
+	if len(all) == 0 {
+		return nil
+	}
+	return &BadFragmentError{Prefixes: all}
+}
+
+// A candidate is a fetched fragment and the prefix of its location.
+type candidate struct {
+	prefix string
+	f      Fragment
+}
+
+// A search looks for need candidates that, with the base fragments (the
+// pack's own), combine to a value accept takes: the key that opens the
+// secret, or a group's share that matches its check.
+type search struct {
+	base    []Fragment
+	cands   []candidate
+	need    int
+	combine func([]Fragment) ([]byte, error)
+	accept  func([]byte) bool
+}
+
+// run returns the accepted value and the candidates that do not lie on
+// its polynomial.
+func (s search) run() (value []byte, wrong []string, err error) {
+	total := binomial(len(s.cands), s.need)
 	// Up to maxCombinations subsets are tried all, in order. Beyond, random
 	// subsets are drawn instead: in lexicographic order one bad fragment
 	// among the first would spoil every subset the cap lets us reach,
 	// while a random subset avoids a few bad ones with good odds.
 	random := total > maxCombinations
-	pick := make([]int, need)
+	pick := make([]int, s.need)
 	for i := range pick {
 		pick[i] = i
 	}
-	try := make([]Fragment, 0, p.Threshold)
+	threshold := len(s.base) + s.need
+	try := make([]Fragment, 0, threshold)
 	for tries := 0; ; tries++ {
 		if tries == maxCombinations {
-			return nil, report(nil), fmt.Errorf("%w: tried %d of %d at random; a location may have sent a wrong fragment, or the pack was changed", ErrSearchLimit, tries, total)
+			return nil, nil, fmt.Errorf("%w: tried %d of %d at random; a location may have sent a wrong fragment, or the pack was changed", ErrSearchLimit, tries, total)
 		}
 		if random {
-			randomSubset(pick, len(cands))
+			randomSubset(pick, len(s.cands))
 		}
-		try = append(try[:0], p.Fragments...)
+		try = append(try[:0], s.base...)
 		for _, i := range pick {
-			try = append(try, cands[i].f)
+			try = append(try, s.cands[i].f)
 		}
-		if key, err := sch.combine(try); err == nil {
-			if secret, err := sch.open(key, p.Secret); err == nil {
-				// The key is known: a fragment fits iff it lies on the
-				// same polynomial, i.e. it and threshold-1 good ones give
-				// the key again.
-				base := try[:p.Threshold-1]
-				var wrong []string
-				for i, c := range cands {
-					if slices.Contains(pick, i) {
-						continue
-					}
-					k, err := sch.combine(append(append([]Fragment(nil), base...), c.f))
-					if err != nil || !bytes.Equal(k, key) {
-						wrong = append(wrong, c.prefix)
-					}
+		if v, err := s.combine(try); err == nil && s.accept(v) {
+			// The value is known: a fragment fits iff it lies on the
+			// same polynomial, i.e. it and threshold-1 good ones give
+			// the value again.
+			base := try[:threshold-1]
+			for i, c := range s.cands {
+				if slices.Contains(pick, i) {
+					continue
 				}
-				return secret, report(wrong), nil
+				k, err := s.combine(append(append([]Fragment(nil), base...), c.f))
+				if err != nil || !bytes.Equal(k, v) {
+					wrong = append(wrong, c.prefix)
+				}
 			}
+			return v, wrong, nil
 		}
-		if !random && !nextCombination(pick, len(cands)) {
+		if !random && !nextCombination(pick, len(s.cands)) {
 			break
 		}
 	}
-	if len(cands) == need {
-		return nil, report(nil), fmt.Errorf("%w: a location sent a wrong fragment or the pack was changed; a code from one more location may tell which", ErrNoMatch)
+	if len(s.cands) == s.need {
+		return nil, nil, fmt.Errorf("%w: a location sent a wrong fragment or the pack was changed; a code from one more location may tell which", ErrNoMatch)
 	}
-	return nil, report(nil), fmt.Errorf("%w: no %d of the %d fragments fit; the pack may have been changed", ErrNoMatch, need, len(cands))
+	return nil, nil, fmt.Errorf("%w: no %d of the %d fragments fit; the pack may have been changed", ErrNoMatch, s.need, len(s.cands))
 }
 
 // randomSubset fills pick with a random len(pick)-subset of 0..n-1,

@@ -5,13 +5,19 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
 
-// PackVersion is the version of the pack format this package writes and
-// reads (docs/PACK-FORMAT.md).
-const PackVersion = 1
+// PackVersion is the version of the pack format this package writes for
+// flat policies; packs with grouped policies are PackVersionGrouped, so
+// that older programs refuse them instead of misreading them. Both are
+// read (docs/PACK-FORMAT.md).
+const (
+	PackVersion        = 1
+	PackVersionGrouped = 2
+)
 
 // Schemes say how a pack's key was split.
 const (
@@ -43,10 +49,41 @@ type Pack struct {
 	// Ephemeral is the escrow that holds a copy of an imported reference
 	// pack (its ephemeral mode). It holds no fragment; Forget deletes it.
 	Ephemeral *Record
+	// Groups, when not empty, make the policy grouped (group.go): Policy,
+	// Threshold and Fragments then apply to the groups' shares of the
+	// key, and the groups split Records among them in order.
+	Groups []PackGroup
 }
 
-// Need is how many locations must release their fragment.
-func (p *Pack) Need() int { return p.Threshold - len(p.Fragments) }
+// Need is how many locations must release their fragment; for a grouped
+// policy, the fewest that can do (the groups that need the fewest).
+func (p *Pack) Need() int {
+	top := p.Threshold - len(p.Fragments)
+	if len(p.Groups) == 0 {
+		return top
+	}
+	needs := make([]int, len(p.Groups))
+	for i, g := range p.Groups {
+		needs[i] = g.Need()
+	}
+	slices.Sort(needs)
+	n := 0
+	for _, k := range needs[:min(top, len(needs))] {
+		n += k
+	}
+	return n
+}
+
+// groupOf is the index of the group record i belongs to, -1 when flat.
+func (p *Pack) groupOf(i int) int {
+	for g, grp := range p.Groups {
+		if i < grp.Size {
+			return g
+		}
+		i -= grp.Size
+	}
+	return -1
+}
 
 // A PackError is a pack that does not follow the format. Field names the
 // field in the JSON, such as "records[1].prefix".
@@ -80,8 +117,18 @@ type packJSON struct {
 	Threshold   int      `json:"threshold"`
 	Secret      string   `json:"secret"`
 	Fragments   []string `json:"fragments"`
-	Records     []Record `json:"records"`
-	Ephemeral   *Record  `json:"ephemeral,omitempty"`
+	Groups      []packGroupJSON `json:"groups,omitempty"`
+	Records     []Record        `json:"records"`
+	Ephemeral   *Record         `json:"ephemeral,omitempty"`
+}
+
+type packGroupJSON struct {
+	Name      string   `json:"name"`
+	Policy    string   `json:"policy"`
+	Size      int      `json:"size"`
+	Threshold int      `json:"threshold"`
+	Fragments []string `json:"fragments"`
+	Check     string   `json:"check"`
 }
 
 // Marshal writes the pack in format v1. The same pack always gives the
@@ -107,6 +154,17 @@ func (p *Pack) Marshal() ([]byte, error) {
 	}
 	for i, f := range p.Fragments {
 		pj.Fragments[i] = sch.encode(f)
+	}
+	if len(p.Groups) > 0 {
+		pj.Version = PackVersionGrouped
+		pj.Policy = groupsPolicyString(p.Policy)
+		for _, g := range p.Groups {
+			gj := packGroupJSON{Name: g.Name, Policy: g.Policy.String(), Size: g.Size, Threshold: g.Threshold, Check: g.Check, Fragments: []string{}}
+			for _, f := range g.Fragments {
+				gj.Fragments = append(gj.Fragments, sch.encode(f))
+			}
+			pj.Groups = append(pj.Groups, gj)
+		}
 	}
 	if pj.Records == nil {
 		pj.Records = []Record{}
@@ -200,6 +258,9 @@ func (p *Pack) validate() error {
 		if err := validateRecord("ephemeral", *p.Ephemeral, false); err != nil {
 			return err
 		}
+	}
+	if len(p.Groups) > 0 {
+		return p.validateGroups()
 	}
 	need, err := p.Policy.Need(len(p.Records))
 	if err != nil {

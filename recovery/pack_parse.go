@@ -23,9 +23,18 @@ func ParsePack(data []byte) (*Pack, error) {
 	}
 	o := fields{path: "", m: top}
 	o.only("passcrow-pack", "name", "description", "created", "renewed", "policy",
-		"scheme", "threshold", "secret", "fragments", "records", "ephemeral")
-	if v := o.int("passcrow-pack", true); o.err == nil && v != PackVersion {
-		return nil, packErr("passcrow-pack", "version %d is not supported (this program reads version %d)", v, PackVersion)
+		"scheme", "threshold", "secret", "fragments", "groups", "records", "ephemeral")
+	version := o.int("passcrow-pack", true)
+	if o.err == nil && version != PackVersion && version != PackVersionGrouped {
+		return nil, packErr("passcrow-pack", "version %d is not supported (this program reads versions %d and %d)", version, PackVersion, PackVersionGrouped)
+	}
+	grouped := version == PackVersionGrouped
+	rawGroups := o.objs("groups", grouped)
+	if !grouped && rawGroups != nil && o.err == nil {
+		o.fail("groups", "only in version %d packs", PackVersionGrouped)
+	}
+	if grouped && len(rawGroups) == 0 && o.err == nil {
+		o.fail("groups", "a version %d pack needs at least one group", PackVersionGrouped)
 	}
 	p := &Pack{
 		Name:        o.str("name", true),
@@ -37,13 +46,20 @@ func ParsePack(data []byte) (*Pack, error) {
 		Secret:      o.str("secret", true),
 	}
 	if s := o.str("policy", true); o.err == nil {
-		pol, err := ParsePolicy(s)
+		parse := ParsePolicy
+		if grouped {
+			parse = parseGroupsPolicy
+		}
+		pol, err := parse(s)
 		if err != nil {
 			return nil, &PackError{Field: "policy", Err: err}
 		}
 		p.Policy = pol
 	}
 	frags := o.strs("fragments")
+	for i, raw := range rawGroups {
+		p.Groups = append(p.Groups, o.group(fmt.Sprintf("groups[%d]", i), raw))
+	}
 	for i, raw := range o.objs("records", true) {
 		p.Records = append(p.Records, o.record(fmt.Sprintf("records[%d]", i), raw))
 	}
@@ -232,4 +248,42 @@ func (o *fields) record(path string, raw json.RawMessage) Record {
 		o.err = ro.err
 	}
 	return r
+}
+
+func (o *fields) group(path string, raw json.RawMessage) PackGroup {
+	if o.err != nil {
+		return PackGroup{}
+	}
+	m, err := decodeObject(raw, path)
+	if err != nil {
+		o.err = err
+		return PackGroup{}
+	}
+	g := fields{path: path, m: m}
+	g.only("name", "policy", "size", "threshold", "fragments", "check")
+	pg := PackGroup{
+		Name:      g.str("name", true),
+		Size:      int(g.int("size", true)),
+		Threshold: int(g.int("threshold", true)),
+		Check:     g.str("check", true),
+	}
+	if s := g.str("policy", true); g.err == nil {
+		pol, err := ParsePolicy(s)
+		if err != nil {
+			g.fail("policy", "%v", err)
+		}
+		pg.Policy = pol
+	}
+	for i, s := range g.strs("fragments") {
+		f, err := gf256{}.decode(s)
+		if err != nil {
+			g.fail(fmt.Sprintf("fragments[%d]", i), "%v", err)
+			break
+		}
+		pg.Fragments = append(pg.Fragments, f)
+	}
+	if g.err != nil {
+		o.err = g.err
+	}
+	return pg
 }

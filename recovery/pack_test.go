@@ -57,7 +57,9 @@ func TestParsePackNamesTheField(t *testing.T) {
 	for _, tc := range []struct {
 		name, data, field string
 	}{
-		{"version", rep(`"passcrow-pack": 1`, `"passcrow-pack": 2`), "passcrow-pack"},
+		{"version", rep(`"passcrow-pack": 1`, `"passcrow-pack": 3`), "passcrow-pack"},
+		{"groups in version 1", rep(`"records": [`, `"groups": [], "records": [`), "groups"},
+		{"version 2 without groups", rep(`"passcrow-pack": 1`, `"passcrow-pack": 2`), "groups"},
 		{"version string", rep(`"passcrow-pack": 1`, `"passcrow-pack": "1"`), "passcrow-pack"},
 		{"no version", rep(`"passcrow-pack": 1,`, ``), "passcrow-pack"},
 		{"unknown field", rep(`"name"`, `"nickname": "x", "name"`), "nickname"},

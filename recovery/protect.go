@@ -14,6 +14,10 @@ type ProtectRequest struct {
 	Secret      []byte
 	Policy      Policy
 	Locations   []Location
+	// Groups, instead of Policy and Locations, makes a grouped policy:
+	// GroupsNeeded of the groups, each as its own Policy says.
+	Groups       []Group
+	GroupsNeeded Policy
 	// Expires is when the fragments may be forgotten; Renew before then.
 	Expires time.Time
 	// Keepers delete what was placed when a later placement fails. A
@@ -44,7 +48,8 @@ func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
 	if len(req.Secret) == 0 {
 		return nil, ErrEmptySecret
 	}
-	m := len(req.Locations)
+	locs := requestLocations(req)
+	m := len(locs)
 	if m == 0 {
 		return nil, ErrNoLocations
 	}
@@ -52,7 +57,7 @@ func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
 		return nil, fmt.Errorf("recovery: %d locations, at most %d (one code letter each)", m, MaxLocations)
 	}
 	seen := map[string]bool{}
-	for _, l := range req.Locations {
+	for _, l := range locs {
 		id := l.Kind() + "\x00" + l.Describe()
 		if u, ok := l.(Identifier); ok {
 			id = l.Kind() + "\x00" + u.Identity()
@@ -61,10 +66,6 @@ func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
 			return nil, fmt.Errorf("recovery: %q is chosen twice", l.Describe())
 		}
 		seen[id] = true
-	}
-	pl, err := planFor(req.Policy, m)
-	if err != nil {
-		return nil, err
 	}
 	created := now()
 	if !req.Expires.After(created) {
@@ -76,19 +77,15 @@ func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
 		return nil, err
 	}
 	defer clear(key)
+	lay, err := requestLayout(key, req)
+	if err != nil {
+		return nil, err
+	}
+	defer lay.wipe()
 	sealed, err := sealSecret(key, req.Secret)
 	if err != nil {
 		return nil, err
 	}
-	frags, err := splitKey(key, pl.threshold, pl.total)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		for _, f := range frags[:m] {
-			clear(f)
-		}
-	}()
 
 	p := &Pack{
 		Name:        req.Name,
@@ -96,19 +93,23 @@ func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
 		Created:     created,
 		Policy:      req.Policy,
 		Scheme:      SchemeGF256,
-		Threshold:   pl.threshold,
+		Threshold:   lay.threshold,
 		Secret:      sealed,
-		Fragments:   frags[m:],
+		Fragments:   lay.pack,
+		Groups:      lay.groups,
+	}
+	if len(req.Groups) > 0 {
+		p.Policy = req.GroupsNeeded
 	}
 	report := func(where, stage string, fraction float64) {
 		if req.Progress != nil {
 			req.Progress(Progress{Location: where, Stage: stage, Fraction: fraction})
 		}
 	}
-	for i, l := range req.Locations {
+	for i, l := range locs {
 		prefix, _ := Prefix(i) // m <= MaxLocations
 		report(l.Describe(), "placing", float64(i)/float64(m))
-		r, err := l.Place(ctx, frags[i], PlaceOptions{
+		r, err := l.Place(ctx, lay.frags[i], PlaceOptions{
 			Description: req.Description,
 			Expires:     req.Expires,
 			Prefix:      prefix,
@@ -156,10 +157,11 @@ func rollback(ctx context.Context, req ProtectRequest, placed []Record) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	var errs []error
+	locs := requestLocations(req)
 	for i, r := range placed {
 		k, err := req.Keepers.keeper(r.Kind)
 		if err != nil {
-			if lk, ok := req.Locations[i].(Keeper); ok && lk.Kind() == r.Kind {
+			if lk, ok := locs[i].(Keeper); ok && lk.Kind() == r.Kind {
 				k, err = lk, nil
 			}
 		}
@@ -167,7 +169,7 @@ func rollback(ctx context.Context, req ProtectRequest, placed []Record) error {
 			err = k.Delete(ctx, r)
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("recovery: the fragment placed at %s could not be deleted: %w", req.Locations[i].Describe(), err))
+			errs = append(errs, fmt.Errorf("recovery: the fragment placed at %s could not be deleted: %w", locs[i].Describe(), err))
 		}
 	}
 	return errors.Join(errs...)

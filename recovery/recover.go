@@ -105,7 +105,19 @@ func (r *Recovery) codeKeeper(rec Record) (CodeKeeper, error) {
 func (r *Recovery) Progress() (have, need int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if groups, n := GroupsProgress(r.pack, r.fetched); groups != nil {
+		// need counts what is at hand and the fewest that could finish.
+		return len(r.fetched), len(r.fetched) + stillNeeded(groups, n)
+	}
 	return len(r.fetched), r.pack.Need()
+}
+
+// Groups says how far each group of a grouped pack is, and how many
+// groups are needed; nil for a flat pack.
+func (r *Recovery) Groups() ([]GroupProgress, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return GroupsProgress(r.pack, r.fetched)
 }
 
 // Secret combines the fragments fetched so far and opens the secret. bad,
@@ -115,7 +127,11 @@ func (r *Recovery) Secret() (secret []byte, bad *BadFragmentError, err error) {
 	r.mu.Lock()
 	fetched := maps.Clone(r.fetched)
 	r.mu.Unlock()
-	if have, need := len(fetched), r.pack.Need(); have < need {
+	if groups, n := GroupsProgress(r.pack, fetched); groups != nil {
+		if more := stillNeeded(groups, n); more > 0 {
+			return nil, nil, fmt.Errorf("%w: %d more, %s", ErrNeedMoreCodes, more, describeGroups(groups, n))
+		}
+	} else if have, need := len(fetched), r.pack.Need(); have < need {
 		return nil, nil, fmt.Errorf("%w: %d of %d", ErrNeedMoreCodes, have, need)
 	}
 	return Combine(r.pack, fetched)
