@@ -107,16 +107,16 @@ func packErr(field, format string, a ...any) *PackError {
 
 // packJSON is the pack as written; its field order is the file's.
 type packJSON struct {
-	Version     int      `json:"passcrow-pack"`
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Created     int64    `json:"created"`
-	Renewed     int64    `json:"renewed"`
-	Policy      string   `json:"policy"`
-	Scheme      string   `json:"scheme"`
-	Threshold   int      `json:"threshold"`
-	Secret      string   `json:"secret"`
-	Fragments   []string `json:"fragments"`
+	Version     int             `json:"passcrow-pack"`
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	Created     int64           `json:"created"`
+	Renewed     int64           `json:"renewed"`
+	Policy      string          `json:"policy"`
+	Scheme      string          `json:"scheme"`
+	Threshold   int             `json:"threshold"`
+	Secret      string          `json:"secret"`
+	Fragments   []string        `json:"fragments"`
 	Groups      []packGroupJSON `json:"groups,omitempty"`
 	Records     []Record        `json:"records"`
 	Ephemeral   *Record         `json:"ephemeral,omitempty"`
