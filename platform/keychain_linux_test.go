@@ -16,13 +16,12 @@ import (
 func TestKeychainNoSessionBus(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "nowhere"))
 	s := NewKeychainStore("passcrow-test")
-	start := time.Now()
+	// With an hour to wait, a Check that waited for an answer instead of
+	// seeing there is no bus would end in a timeout error, not this one.
+	s.ProbeTimeout = time.Hour
 	err := s.Check()
 	if !errors.Is(err, ErrNoKeychain) || !strings.Contains(err.Error(), "no D-Bus session bus") {
 		t.Fatalf("Check() = %v, want ErrNoKeychain saying there is no session bus", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("Check took %v without a bus, want well under a second", d)
 	}
 	if _, err := s.Get("pack"); !errors.Is(err, ErrNoKeychain) {
 		t.Errorf("Get() = %v, want ErrNoKeychain", err)
@@ -56,16 +55,12 @@ func TestKeychainHungSecretServiceFake(t *testing.T) {
 	if os.Getenv("PLATFORM_TEST_HUNG_CHILD") == "1" {
 		s := NewKeychainStore("passcrow-test")
 		s.ProbeTimeout = 500 * time.Millisecond
-		start := time.Now()
 		err := s.Check()
 		// A keychain that is there but silent (a locked keyring waiting on
 		// its unlock prompt) is not "no keychain": callers that fall back
 		// to files on ErrNoKeychain must not.
 		if !errors.Is(err, ErrKeychainLocked) || errors.Is(err, ErrNoKeychain) || !strings.Contains(err.Error(), "did not answer in 500ms") {
 			t.Fatalf("Check() = %v, want ErrKeychainLocked (and not ErrNoKeychain) after a timeout", err)
-		}
-		if d := time.Since(start); d > 3*time.Second {
-			t.Fatalf("Check took %v with a 500ms timeout", d)
 		}
 
 		// OpenStore says so instead of quietly keeping packs as files.

@@ -40,7 +40,6 @@ func TestRateLimitOneRequestPerSecondPerHost(t *testing.T) {
 	c1.Interval, c2.Interval = time.Second, time.Second
 	ctx := context.Background()
 
-	start := time.Now()
 	var wg sync.WaitGroup
 	for _, c := range []*Client{c1, c2, c1} {
 		wg.Add(1)
@@ -56,13 +55,11 @@ func TestRateLimitOneRequestPerSecondPerHost(t *testing.T) {
 	if len(at) != 3 {
 		t.Fatalf("%d requests arrived, want 3", len(at))
 	}
+	// Only lower bounds: a slow machine (-race) can only widen the gaps.
 	for i := 1; i < len(at); i++ {
 		if gap := at[i].Sub(at[i-1]); gap < time.Second {
 			t.Errorf("requests %d and %d arrived %v apart, want >= 1s", i, i+1, gap)
 		}
-	}
-	if d := time.Since(start); d < 2*time.Second || d > 4*time.Second {
-		t.Errorf("three requests took %v, want a little over 2s", d)
 	}
 }
 
@@ -73,14 +70,12 @@ func TestRateLimitWaitIsCancellable(t *testing.T) {
 	if _, err := c.Policy(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	// The turn comes in an hour: returning with the deadline's error at
+	// all shows the wait was cut short (no bound on how long it took).
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	if _, err := c.Policy(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want the deadline", err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("cancelled wait took %v", d)
 	}
 	if n := len(got()); n != 1 {
 		t.Errorf("%d requests arrived, want 1", n)
@@ -98,13 +93,13 @@ func TestRateLimitIsPerHost(t *testing.T) {
 	s2, _ := arrivals(t)
 	c1, c2 := testClient(t, s1.URL), testClient(t, s2.URL)
 	c1.Interval, c2.Interval = time.Hour, time.Hour
-	start := time.Now()
+	// A gate shared by both hosts would hold the second request for an
+	// hour; the deadline turns that into an error instead of a hang.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	for _, c := range []*Client{c1, c2} {
-		if _, err := c.Policy(context.Background()); err != nil {
+		if _, err := c.Policy(ctx); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("two hosts took %v", d)
 	}
 }

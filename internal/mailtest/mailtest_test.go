@@ -164,14 +164,13 @@ func TestSendDeadline(t *testing.T) {
 		}
 	}()
 	s := smtpFor(t, l.Addr().String(), verify.TLSNone)
+	// No bound on how long Send took (a loaded machine, -race): the
+	// server stays mute until the test ends, so a Send that returns at
+	// all was ended by the deadline, and says so.
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	err = s.Send(ctx, message("alice@example.org", "1234567", "en"))
-	if err == nil {
-		t.Fatal("Send to a mute server succeeded")
-	}
-	if took := time.Since(start); took > 2*time.Second {
-		t.Errorf("Send took %v with a 300ms deadline", took)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Send to a mute server: %v, want the context's deadline", err)
 	}
 }
