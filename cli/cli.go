@@ -11,12 +11,15 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/passcrow/passcrow-desktop/internal/termtext"
 )
 
 // Exit codes, documented in README.md and `passcrow help`.
@@ -59,6 +62,14 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// terminal is set when a person types at stdin: missing codes are
+	// then asked for, and readHidden reads a secret there without echo.
+	terminal   bool
+	readHidden func() (string, error)
+	in         *bufio.Reader // see input()
+	// beforeWrite, when set, runs between the check that --out can be
+	// written and the write: tests make the write fail there.
+	beforeWrite func(path string)
 }
 
 type command struct {
@@ -91,6 +102,7 @@ func IsCommand(args []string) bool {
 // Main runs one command and returns the process exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	e.terminal, e.readHidden = stdinTerminal(stdin)
 	return e.main(args)
 }
 
@@ -123,10 +135,19 @@ func (e *env) main(args []string) int {
 	if errors.As(err, new(reportedError)) {
 		return code
 	}
+	// Errors carry what servers and packs said: cleaned like all output.
+	msg := termtext.CleanLines(err.Error())
 	if jsonWanted(args[1:]) {
-		writeJSON(e.stdout, map[string]any{"error": err.Error(), "exit": code})
+		obj := map[string]any{"error": msg, "exit": code}
+		var extra jsonFielder
+		if errors.As(err, &extra) {
+			for k, v := range extra.jsonFields() {
+				obj[k] = v
+			}
+		}
+		writeJSON(e.stdout, obj)
 	} else {
-		fmt.Fprintf(e.stderr, "passcrow: %v\n", err)
+		fmt.Fprintf(e.stderr, "passcrow: %s\n", msg)
 	}
 	return code
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/passcrow/passcrow-desktop/internal/packstore"
+	"github.com/passcrow/passcrow-desktop/internal/termtext"
 	"github.com/passcrow/passcrow-desktop/platform"
 
 	"github.com/passcrow/passcrow-desktop/recovery"
@@ -19,14 +20,18 @@ import (
 // ("passcrow.example.org:b2EW-tknt-Ykme-dZgj"): without --code the server
 // sends a code; with it, the escrowed pack is fetched and stored, and
 // verify and recover do round 2 as for any pack. The user key is never
-// printed: with the e-mail account it opens the pack.
+// printed: with the e-mail account it opens the pack. "SERVER:-" reads
+// it from standard input (without echo at a terminal), so it stays out
+// of the process's arguments.
 func runRecoverEphemeral(e *env, args []string) error {
 	var c commonFlags
-	fs := newFlagSet(e, "recover-ephemeral", "SERVER:USERKEY [--code C] [--name NAME] [--language en] [--force]", &c)
-	code := fs.String("code", "", "the code the server sent (starts with 1); without it, the server is asked to send one")
+	fs := newFlagSet(e, "recover-ephemeral", "SERVER:USERKEY|SERVER:- [--code C|--code -] [--name NAME] [--language en] [--force] [--trust-servers]", &c)
+	code := fs.String("code", "", "the code the server sent (starts with 1); - reads it from standard input "+
+		"(after the user key, when that is read too); without it, the server is asked to send one")
 	name := fs.String("name", "", "store the pack under `NAME` (default: the pack's own name)")
 	lang := fs.String("language", "en", "language of the message with the code (en, is)")
 	force := fs.Bool("force", false, "replace an item of the same name")
+	trust := trustFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -34,7 +39,15 @@ func runRecoverEphemeral(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("recover-ephemeral: give exactly one recovery name SERVER:USERKEY (got %d arguments)", len(pos))
 	}
-	r, err := recovery.NewEphemeralRecovery(pos[0])
+	recoveryName := pos[0]
+	if server, ok := strings.CutSuffix(recoveryName, ":-"); ok {
+		key, err := e.readHiddenLine("User key (XXXX-XXXX-XXXX-XXXX): ")
+		if err != nil {
+			return usagef("recover-ephemeral: reading the user key from standard input: %v", err)
+		}
+		recoveryName = server + ":" + key
+	}
+	r, err := recovery.NewEphemeralRecovery(recoveryName)
 	if err != nil {
 		return usagef("recover-ephemeral: %v", err)
 	}
@@ -43,8 +56,37 @@ func runRecoverEphemeral(e *env, args []string) error {
 			return usagef("recover-ephemeral: --name: %v", err)
 		}
 	}
+	if *code == "-" {
+		if e.terminal {
+			fmt.Fprint(e.stderr, "code: ")
+		}
+		if *code, err = e.readLine(); err != nil {
+			return usagef("recover-ephemeral: --code -: %v", err)
+		}
+	}
+	// A code that cannot be a round-1 code is refused before anything
+	// is sent or derived (Finish would refuse it too, but later).
+	if *code != "" {
+		if _, _, err := recovery.RouteCode([]recovery.Record{{Prefix: recovery.EphemeralPrefix}}, *code); err != nil {
+			return err
+		}
+	}
 	r.Progress = e.derivationPrinter()
 	ctx := context.Background()
+	// The escrow key derived from the user key, and the code, go to
+	// the server in the recovery name: one the user chose, or trusts.
+	st, err := e.openStore(&c)
+	if err != nil {
+		return err
+	}
+	e.notice("  this recovery name contacts: %s", termtext.Clean(r.Server()))
+	var unknown []string
+	if !knownServer(r.Server(), e.knownServers(st)) {
+		unknown = []string{r.Server()}
+	}
+	if err := e.trustServers("recover-ephemeral", "this recovery name", st, []string{r.Server()}, unknown, *trust); err != nil {
+		return err
+	}
 
 	if *code == "" {
 		e.notice("  deriving 2 keys from the recovery name: about %d seconds, %d GiB of memory", 2*secondsPerDerivation, recovery.EphemeralKDFMemory>>30)
@@ -52,35 +94,28 @@ func runRecoverEphemeral(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		res := map[string]any{"server": r.Server(), "prefix": ch.Prefix, "hint": ch.Hint}
-		text := fmt.Sprintf("  %s  code sent to %s", ch.Prefix, ch.Hint)
-		if ch.ActionURL != "" {
-			res["action_url"] = ch.ActionURL
-			text += fmt.Sprintf(" (visit %s)", ch.ActionURL)
+		s := sentFrom(ch)
+		res := map[string]any{"server": r.Server(), "prefix": s.Prefix, "hint": s.Hint}
+		if s.ActionURL != "" {
+			res["action_url"] = s.ActionURL
 		}
-		if !ch.Expires.IsZero() {
-			res["expires"] = ch.Expires.Local().Format(time.RFC3339)
+		if s.ActionURLRefused != "" {
+			res["action_url_refused"] = s.ActionURLRefused
 		}
-		text += "\nThen: passcrow recover-ephemeral SERVER:USERKEY --code C\n"
+		if s.Expires != "" {
+			res["expires"] = s.Expires
+		}
+		text := s.text() + "Then: passcrow recover-ephemeral SERVER:- --code -  (the user key, then the code, on standard input)\n"
 		e.result(&c, res, text)
 		return nil
 	}
 
 	// Everything that could fail after the code is spent is checked
 	// first: the store opens, and a given name is free.
-	st, err := e.openStore(&c)
-	if err != nil {
-		return err
-	}
 	if *name != "" && !*force {
 		if _, err := packstore.Load(st, *name); err == nil {
 			return fmt.Errorf("recover-ephemeral: %q exists already (use another --name or --force)", *name)
 		}
-	}
-	// A code that cannot be a round-1 code is refused before seconds of
-	// key derivation (Finish would refuse it too, but after the notice).
-	if _, _, err := recovery.RouteCode([]recovery.Record{{Prefix: recovery.EphemeralPrefix}}, *code); err != nil {
-		return err
 	}
 	e.notice("  deriving 3 keys from the recovery name: about %d seconds, %d GiB of memory", 3*secondsPerDerivation, recovery.EphemeralKDFMemory>>30)
 	p, err := r.Finish(ctx, *code)
@@ -91,17 +126,37 @@ func runRecoverEphemeral(e *env, args []string) error {
 	if store == "" {
 		store = freeName(st, p.Name)
 		if store != p.Name {
-			e.notice("  the pack is called %q; stored as %q", p.Name, store)
+			e.notice("  the pack is called %q; stored as %q", termtext.Clean(p.Name), store)
 		}
 	}
 	if err := packstore.Save(st, store, p); err != nil {
 		return fmt.Errorf("recover-ephemeral: %w", err)
 	}
+	e.warnUnknownServers(st, p)
 	info := packSummary(p)
 	info.Name = store
-	e.result(&c, info, fmt.Sprintf("Recovered the pack of %q from %s.\n%sNext: passcrow verify %s, then passcrow recover %s --code C\n",
-		store, r.Server(), info.text(), store, store))
+	e.result(&c, info, fmt.Sprintf("Recovered the pack of %q from %s.\n%sNext: passcrow verify %s, then passcrow recover %s --code -\n",
+		termtext.Clean(store), termtext.Clean(r.Server()), info.text(), termtext.Clean(store), termtext.Clean(store)))
 	return nil
+}
+
+// knownServer reports whether server is among known, comparing names as
+// a Client gives them.
+func knownServer(server string, known []string) bool {
+	want := serverName(server)
+	for _, k := range known {
+		if serverName(k) == want {
+			return true
+		}
+	}
+	return false
+}
+
+func serverName(s string) string {
+	if c, err := recovery.NewClient(s); err == nil {
+		return c.Server()
+	}
+	return strings.TrimSpace(s)
 }
 
 // secondsPerDerivation is a rough time for one scrypt derivation of
@@ -113,7 +168,8 @@ const secondsPerDerivation = 3
 // the first free "NAME-2", "NAME-3", ...: the code is spent by now, so the
 // pack must be kept somewhere, and nothing stored is replaced.
 func freeName(st platform.Store, own string) string {
-	base := strings.TrimSpace(own)
+	// The name is the pack's: whoever made it chose it.
+	base := strings.TrimSpace(termtext.Clean(own))
 	if base == "" || packstore.ValidateName(base) != nil {
 		base = "ephemeral"
 	}

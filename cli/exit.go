@@ -14,13 +14,16 @@ import (
 // exitCode maps an error to the documented exit codes.
 func exitCode(err error) int {
 	var ue usageError
+	var te *untrustedError
 	var se *recovery.ServerError
 	// Not net.Error: syscall.Errno implements it, so every failed file
 	// operation ("no such file") would count as a server problem.
 	var urlErr *url.Error
 	var oe *net.OpError
 	switch {
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &te):
+		// Untrusted servers: the command as typed cannot go on; with
+		// --trust-servers it can, as with any missing flag.
 		return ExitUsage
 	case errors.Is(err, packstore.ErrNoSuchItem):
 		return ExitNotFound
@@ -33,7 +36,8 @@ func exitCode(err error) int {
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, errTooFewSent),
 		errors.Is(err, recovery.ErrRateLimited), errors.Is(err, recovery.ErrBadResponse),
 		errors.Is(err, recovery.ErrInsufficientPayment), errors.Is(err, recovery.ErrUnsupportedKind),
-		errors.Is(err, recovery.ErrNoPaymentScheme), errors.Is(err, recovery.ErrInsecureServer):
+		errors.Is(err, recovery.ErrNoPaymentScheme), errors.Is(err, recovery.ErrInsecureServer),
+		errors.Is(err, recovery.ErrPaymentTooCostly):
 		return ExitServer
 	}
 	return ExitFailure

@@ -41,7 +41,7 @@ func runForget(e *env, args []string) error {
 			e.notice("passcrow: some escrows could not be deleted and will expire on their own: %v", err)
 		}
 	}
-	if err := deletePartial(st, name); err != nil {
+	if err := packstore.DeletePartial(st, name); err != nil {
 		e.notice("passcrow: could not remove kept codes: %v", err)
 	}
 	if err := packstore.Delete(st, name); err != nil {

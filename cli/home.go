@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"time"
+
 	"github.com/passcrow/passcrow-desktop/internal/packstore"
 	"github.com/passcrow/passcrow-desktop/platform"
 	"github.com/passcrow/passcrow-desktop/recovery"
@@ -19,6 +21,11 @@ func (e *env) openStore(c *commonFlags) (platform.Store, error) {
 	}
 	if notice != "" {
 		e.notice("passcrow: %s", notice)
+	}
+	// Fragments kept by a recovery the user gave up on go once they
+	// expire, whatever command runs next (see packstore.SweepPartial).
+	if _, err := packstore.SweepPartial(st, time.Now()); err != nil {
+		e.notice("passcrow: %v", err)
 	}
 	return st, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
 	"github.com/passcrow/passcrow-desktop/internal/packstore"
+	"github.com/passcrow/passcrow-desktop/internal/termtext"
 
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
@@ -41,7 +42,8 @@ func runImport(e *env, args []string) error {
 		return fmt.Errorf("import: %q: %w", file, err)
 	}
 	if *name == "" {
-		*name = p.Name
+		// The pack's own name is whatever its maker chose.
+		*name = strings.TrimSpace(termtext.Clean(p.Name))
 	}
 	if *name == "" {
 		*name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
@@ -64,12 +66,13 @@ func runImport(e *env, args []string) error {
 	if err := packstore.Save(st, *name, p); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	if err := deletePartial(st, *name); err != nil {
+	if err := packstore.DeletePartial(st, *name); err != nil {
 		e.notice("passcrow: could not remove codes kept for the old pack: %v", err)
 	}
+	e.warnUnknownServers(st, p)
 	info2 := packSummary(p)
 	info2.Name = *name
-	e.result(&c, info2, fmt.Sprintf("Imported %q.\n%s", *name, info2.text()))
+	e.result(&c, info2, fmt.Sprintf("Imported %q.\n%s", termtext.Clean(*name), info2.text()))
 	return nil
 }
 

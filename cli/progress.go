@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/passcrow/passcrow-desktop/internal/termtext"
+
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -23,7 +25,7 @@ func (e *env) progressPrinter() func(recovery.Progress) {
 				return
 			}
 			lastAt[p.Location] = time.Now()
-			fmt.Fprintf(e.stderr, "  %s: paying with hashcash (%.0f%% likely done)\n", p.Location, 100*p.Fraction)
+			fmt.Fprintf(e.stderr, "  %s: paying with hashcash (%.0f%% likely done)\n", termtext.Clean(p.Location), 100*p.Fraction)
 			last[p.Location] = p.Stage
 			return
 		}
@@ -31,6 +33,7 @@ func (e *env) progressPrinter() func(recovery.Progress) {
 			return
 		}
 		last[p.Location] = p.Stage
-		fmt.Fprintf(e.stderr, "  %s: %s\n", p.Location, p.Stage)
+		// A warning stage quotes the server: cleaned like all it says.
+		fmt.Fprintf(e.stderr, "  %s: %s\n", termtext.Clean(p.Location), termtext.Clean(p.Stage))
 	}
 }

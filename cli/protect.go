@@ -15,7 +15,7 @@ import (
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
-const protectSynopsis = "NAME --secret-file F --id email:ADDR [--id ...] [--threshold N] --server URL [--server URL ...]"
+const protectSynopsis = "NAME --secret-file F --id email:ADDR [--id ...] [--threshold N] --server URL [--server URL ...] [--max-hashcash-bits N]"
 
 // maxSecretBytes bounds what protect reads, so a wrong --secret-file (a
 // disk image) fails fast instead of filling memory.
@@ -32,6 +32,8 @@ func runProtect(e *env, args []string) error {
 	days := fs.Int("days", 365, "keep the fragments this many days; renew before then")
 	description := fs.String("description", "", "shown in the verification e-mail (default: NAME)")
 	force := fs.Bool("force", false, "replace an existing item of the same name (its old escrows are deleted)")
+	maxBits := fs.Int("max-hashcash-bits", recovery.DefaultMaxHashcashBits,
+		"pay a server at most this much hashcash work per escrow, in bits (each bit doubles the work); a server asking more is refused")
 	name, err := parseName(fs, args)
 	if err != nil {
 		return err
@@ -44,6 +46,9 @@ func runProtect(e *env, args []string) error {
 	}
 	if len(servers) != 1 && len(servers) != len(ids) {
 		return usagef("protect: give --server once, or once per --id (%d identities, %d servers)", len(ids), len(servers))
+	}
+	if *maxBits < 1 {
+		return usagef("protect: --max-hashcash-bits must be at least 1 (got %d)", *maxBits)
 	}
 	policy, err := policyFor(*threshold, len(ids))
 	if err != nil {
@@ -64,7 +69,7 @@ func runProtect(e *env, args []string) error {
 	case err != nil && !errors.Is(err, packstore.ErrNoSuchItem):
 		return err
 	}
-	locations, err := passcrowLocations(ids, servers)
+	locations, chosen, err := passcrowLocations(ids, servers, *maxBits)
 	if err != nil {
 		return err
 	}
@@ -84,6 +89,11 @@ func runProtect(e *env, args []string) error {
 		Progress:    e.progressPrinter(),
 	})
 	if err != nil {
+		var tooCostly *recovery.PaymentTooCostlyError
+		if errors.As(err, &tooCostly) {
+			return fmt.Errorf("protect: nothing was stored: %w; to pay it, run again with --max-hashcash-bits %d, or choose fewer --days or another server",
+				err, tooCostly.Bits)
+		}
 		return fmt.Errorf("protect: %w", err)
 	}
 	if err := packstore.Save(st, name, p); err != nil {
@@ -94,8 +104,13 @@ func runProtect(e *env, args []string) error {
 		}
 		return fmt.Errorf("protect: saving the Recovery Pack: %w", err)
 	}
-	if err := deletePartial(st, name); err != nil {
+	if err := packstore.DeletePartial(st, name); err != nil {
 		e.notice("passcrow: could not remove codes kept for the old pack: %v", err)
+	}
+	// The user chose these servers: recovering this pack (or another
+	// naming them) will not ask for --trust-servers.
+	if err := packstore.AddChosenServers(st, chosen...); err != nil {
+		e.notice("passcrow: could not remember the servers you chose: %v", err)
 	}
 	if old != nil {
 		if err := recovery.Forget(ctx, old, keepers()); err != nil {
@@ -148,9 +163,12 @@ func readSecret(e *env, path string) ([]byte, error) {
 	return b, nil
 }
 
-func passcrowLocations(ids, servers []string) ([]recovery.Location, error) {
+// passcrowLocations makes a location per identity, and returns the
+// servers as packs name them.
+func passcrowLocations(ids, servers []string, maxBits int) ([]recovery.Location, []string, error) {
 	clients := map[string]*recovery.Client{}
 	var out []recovery.Location
+	var names []string
 	for i, id := range ids {
 		srv := servers[0]
 		if len(servers) > 1 {
@@ -160,17 +178,19 @@ func passcrowLocations(ids, servers []string) ([]recovery.Location, error) {
 		if !ok {
 			var err error
 			if c, err = recovery.NewClient(srv); err != nil {
-				return nil, fmt.Errorf("protect: --server %q: %w", srv, err)
+				return nil, nil, fmt.Errorf("protect: --server %q: %w", srv, err)
 			}
+			c.MaxHashcashBits = maxBits
 			clients[srv] = c
+			names = append(names, c.Server())
 		}
 		l, err := recovery.NewPasscrowLocation(c, strings.TrimSpace(id))
 		if err != nil {
-			return nil, usagef("protect: --id %q: %v", id, err)
+			return nil, nil, usagef("protect: --id %q: %v", id, err)
 		}
 		out = append(out, l)
 	}
-	return out, nil
+	return out, names, nil
 }
 
 // keepers knows every kind of location this program can use.

@@ -7,36 +7,55 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/passcrow/passcrow-desktop/internal/atomicfile"
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
+	"github.com/passcrow/passcrow-desktop/platform"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
+const recoverSynopsis = "NAME [--code C ... | --code -] [--out F] [--trust-servers]"
+
 func runRecover(e *env, args []string) error {
 	var c commonFlags
-	fs := newFlagSet(e, "recover", "NAME --code C [--code C ...] [--out F]", &c)
+	fs := newFlagSet(e, "recover", recoverSynopsis, &c)
 	var codes strList
-	fs.Var(&codes, "code", "a verification code, in any order (repeat)")
+	fs.Var(&codes, "code", "a verification code, in any order (repeat); - reads them from standard input, one per line. "+
+		"Codes given here can be seen by other programs while this runs: prefer - or, at a terminal, no --code (you are asked)")
 	out := fs.String("out", "", "write the secret to `FILE` (0600) instead of standard output")
+	trust := trustFlag(fs)
 	name, err := parseName(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(codes) == 0 {
-		return usagef("recover: give the codes you received with --code")
+	if len(codes) == 0 && !e.terminal {
+		return usagef("recover: give the codes you received with --code, or --code - to read them from standard input")
 	}
 	st, p, err := e.openPack(&c, name)
 	if err != nil {
 		return err
 	}
+	if err := e.checkServers("recover", st, p, *trust); err != nil {
+		return err
+	}
 	r := recovery.NewRecovery(p, keepers())
 	now := time.Now()
-	if earlier := loadPartial(st, name, p, now); len(earlier) > 0 {
+	if earlier := packstore.LoadPartial(st, name, p, now); len(earlier) > 0 {
 		r.Resume(earlier)
 		have, need := r.Progress()
 		e.notice("  continuing: %d of %d codes were accepted earlier", have, need)
+	}
+	if len(codes) == 0 {
+		codes, err = e.promptCodes(p, r.Fetched())
+	} else {
+		codes, err = e.expandCodes("recover", codes)
+	}
+	if err != nil {
+		return err
 	}
 	if err := enoughCodes(p, r, codes); err != nil {
 		return err
@@ -49,17 +68,10 @@ func runRecover(e *env, args []string) error {
 		}
 	}
 	lastErr := e.submitCodes(r, p, codes)
-	// From here on, whatever happens, the fragments fetched so far are
-	// kept until the secret is safely written: the codes are spent.
-	keep := func() {
-		if err := savePartial(st, name, p, r.Fetched(), now); err != nil {
-			e.notice("passcrow: could not keep the accepted codes for the next run: %v", err)
-		} else if len(r.Fetched()) > 0 {
-			e.notice("  the accepted codes are kept for a day: run recover again with the others")
-		}
-	}
+	// From here on the codes are spent: what they fetched is kept until
+	// the secret is safely written, though never enough to open it.
 	if have, need := r.Progress(); have < need {
-		keep()
+		e.keepPartial(st, name, p, r.Fetched(), now)
 		if lastErr != nil {
 			return fmt.Errorf("recover: %d of %d codes accepted: %w", have, need, lastErr)
 		}
@@ -67,20 +79,50 @@ func runRecover(e *env, args []string) error {
 	}
 	secret, bad, err := r.Secret()
 	if err != nil {
-		keep()
+		e.keepPartial(st, name, p, r.Fetched(), now)
 		return fmt.Errorf("recover: %w", err)
 	}
 	if bad != nil {
 		e.notice("passcrow: warning: %v", bad)
 	}
+	if e.beforeWrite != nil {
+		e.beforeWrite(*out)
+	}
 	if err := e.writeSecret(&c, name, *out, secret); err != nil {
-		keep()
+		e.keepPartial(st, name, p, r.Fetched(), now)
 		return err
 	}
-	if err := deletePartial(st, name); err != nil {
+	if err := packstore.DeletePartial(st, name); err != nil {
 		e.notice("passcrow: could not remove the kept codes: %v", err)
 	}
 	return nil
+}
+
+// keepPartial keeps fragments for the next run, at most one fewer than
+// the pack needs (packstore.SavePartial), and says what the user must do:
+// run recover again with other codes, and for a location whose fragment
+// could not be kept, ask for its code again.
+func (e *env) keepPartial(st platform.Store, name string, p *recovery.Pack, fetched map[string]recovery.Fragment, now time.Time) {
+	kept, err := packstore.SavePartial(st, name, p, fetched, now)
+	if err != nil {
+		e.notice("passcrow: could not keep the accepted codes for the next run: %v", err)
+		kept = nil
+	}
+	var dropped []string
+	for _, r := range p.Records {
+		if _, ok := fetched[r.Prefix]; ok && !slices.Contains(kept, r.Prefix) {
+			dropped = append(dropped, r.Prefix)
+		}
+	}
+	if len(kept) > 0 {
+		e.notice("  the codes starting with %s are kept for a day: run recover again with the others", strings.Join(kept, ", "))
+	}
+	if len(dropped) > 0 {
+		// Keeping them all would leave the secret open to anyone who
+		// reads the store, without a single code.
+		e.notice("  the codes starting with %s were used but cannot be kept (kept codes must never open the secret alone): "+
+			"ask for them again with passcrow verify %s", strings.Join(dropped, ", "), name)
+	}
 }
 
 // submitCodes trades each typed code for its location's fragment and

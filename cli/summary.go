@@ -5,11 +5,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passcrow/passcrow-desktop/internal/termtext"
+
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
 // packInfo is what list and protect print about a pack; it holds no key,
-// fragment or secret.
+// fragment or secret. A pack may come from anyone (import), so what it
+// says for display (hints, kinds) is cleaned for the terminal here, for
+// text and JSON alike; the name stays as stored, since scripts pass it
+// back, and is cleaned in the text only.
 type packInfo struct {
 	Name      string         `json:"name"`
 	Policy    string         `json:"policy"`
@@ -42,7 +47,7 @@ func packSummary(p *recovery.Pack) packInfo {
 		Due:     p.DueForRenewal(time.Now(), renewalInterval),
 	}
 	for _, r := range p.Records {
-		li := locationInfo{Prefix: r.Prefix, Kind: r.Kind, Hint: r.Hint}
+		li := locationInfo{Prefix: r.Prefix, Kind: termtext.Clean(r.Kind), Hint: termtext.Clean(r.Hint)}
 		if r.Expires > 0 {
 			li.Expires = dateOf(time.Unix(r.Expires, 0))
 		}
@@ -64,7 +69,7 @@ func (i packInfo) text() string {
 	if i.Due {
 		due = "  RENEWAL DUE"
 	}
-	fmt.Fprintf(&b, "%s: %s, %d of %d codes needed, expires %s%s\n", i.Name, i.Policy, i.Need, len(i.Locations), i.Expires, due)
+	fmt.Fprintf(&b, "%s: %s, %d of %d codes needed, expires %s%s\n", termtext.Clean(i.Name), i.Policy, i.Need, len(i.Locations), i.Expires, due)
 	for _, l := range i.Locations {
 		fmt.Fprintf(&b, "  %s  %s\n", l.Prefix, l.Hint)
 	}

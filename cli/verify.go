@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
+	"github.com/passcrow/passcrow-desktop/internal/termtext"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -15,8 +17,9 @@ var errTooFewSent = errors.New("too few locations could send a code")
 
 func runVerify(e *env, args []string) error {
 	var c commonFlags
-	fs := newFlagSet(e, "verify", "NAME [--language en]", &c)
+	fs := newFlagSet(e, "verify", "NAME [--language en] [--trust-servers]", &c)
 	lang := fs.String("language", "en", "language of the messages with the codes (en, is)")
+	trust := trustFlag(fs)
 	name, err := parseName(fs, args)
 	if err != nil {
 		return err
@@ -25,41 +28,31 @@ func runVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	type sent struct {
-		Prefix    string `json:"prefix"`
-		Hint      string `json:"hint,omitempty"`
-		ActionURL string `json:"action_url,omitempty"`
-		Expires   string `json:"expires,omitempty"`
-		Error     string `json:"error,omitempty"`
+	if err := e.checkServers("verify", st, p, *trust); err != nil {
+		return err
 	}
 	r := recovery.NewRecovery(p, keepers())
 	// Locations whose codes an unfinished recover run already used need
 	// no new code.
-	r.Resume(loadPartial(st, name, p, time.Now()))
+	r.Resume(packstore.LoadPartial(st, name, p, time.Now()))
 	results := r.RequestCodes(context.Background(), *lang)
-	out := []sent{}
+	out := []sentCode{}
 	var text strings.Builder
 	ok := 0
 	for _, r := range results {
-		s := sent{Prefix: r.Record.Prefix}
 		if r.Err != nil {
-			s.Error = r.Err.Error()
-			fmt.Fprintf(&text, "  %s  could not send a code: %v\n", s.Prefix, r.Err)
-		} else {
-			ok++
-			s.Hint, s.ActionURL = r.Challenge.Hint, r.Challenge.ActionURL
-			if !r.Challenge.Expires.IsZero() {
-				s.Expires = r.Challenge.Expires.Local().Format(time.RFC3339)
-			}
-			fmt.Fprintf(&text, "  %s  code sent to %s", s.Prefix, s.Hint)
-			if s.ActionURL != "" {
-				fmt.Fprintf(&text, " (visit %s)", s.ActionURL)
-			}
-			text.WriteString("\n")
+			s := sentCode{Prefix: r.Record.Prefix, Error: termtext.Clean(r.Err.Error())}
+			fmt.Fprintf(&text, "  %s  could not send a code: %s\n", s.Prefix, s.Error)
+			out = append(out, s)
+			continue
 		}
+		ok++
+		s := sentFrom(r.Challenge)
+		s.Prefix = r.Record.Prefix
+		text.WriteString(s.text())
 		out = append(out, s)
 	}
-	fmt.Fprintf(&text, "Codes start with the letter shown. Type %d of them: passcrow recover %s --code C ...\n", p.Need(), name)
+	fmt.Fprintf(&text, "Codes start with the letter shown. Type %d of them: passcrow recover %s --code - (or --code C ...)\n", p.Need(), termtext.Clean(name))
 	res := map[string]any{"name": name, "need": p.Need(), "sent": out}
 	if ok < p.Need() {
 		err = fmt.Errorf("%w: %d sent, %d needed", errTooFewSent, ok, p.Need())
