@@ -32,7 +32,7 @@ func trustFlag(fs *flag.FlagSet) *bool {
 // command needs --trust-servers to go on).
 type untrustedError struct {
 	cmd     string
-	what    string // "this pack", "this recovery name"
+	what    string   // "this pack", "this recovery name"
 	servers []string // all the pack names
 	unknown []string
 }
