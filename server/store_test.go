@@ -298,11 +298,30 @@ func TestBoltDropsLegacyBuckets(t *testing.T) {
 }
 
 // TestSweepExpired advances the clock past an escrow's life: the sweep
-// removes the escrow, its code and spent tokens.
+// removes the escrow, its code and the hashcash token that paid for
+// another escrow, once each has expired, and nothing before.
 func TestSweepExpired(t *testing.T) {
 	dir := t.TempDir()
 	env := newTestEnv(t, func(c *Config) { c.DataDir = dir })
 	ctx := context.Background()
+
+	// A token spent on an escrow (the reference client's hashcash-12,
+	// for an hour); spent, it is refused a second time.
+	req, p, paidAt := recordedEscrow(t)
+	env.clock.set(paidAt)
+	p.Expiration = paidAt + 3600
+	paid := withParams(t, req, p)
+	if _, err := env.srv.processEscrow(ctx, paid); err != nil {
+		t.Fatalf("escrow paid with hashcash: %v", err)
+	}
+	_, cash, _ := strings.Cut(p.Payment, ":")
+	token, tokenUntil, err := spentKey(cash, []byte(req.EscrowData[0]))
+	mustBeNil(t, err)
+	spentAt := env.clock.Now()
+	if err := env.srv.store.SpendToken(ctx, token, tokenUntil, spentAt); !errors.Is(err, ErrExists) {
+		t.Fatalf("the token is not recorded as spent: %v", err)
+	}
+
 	f := env.escrow(t, "short-lived") // one hour
 	env.verifyCode(t, f, "1")
 	_, bare, _ := strings.Cut(f.id, "-")
@@ -324,6 +343,14 @@ func TestSweepExpired(t *testing.T) {
 	n, err := env.srv.store.Sweep(ctx, env.clock.Now().Add(1000*time.Hour))
 	if err != nil || n != 0 {
 		t.Fatalf("left after sweeping: %d, %v", n, err)
+	}
+	// Gone, not just expired: with the clock of its spending, the token
+	// can be spent again (so it was not there to refuse it).
+	if err := env.srv.store.SpendToken(ctx, token, tokenUntil, spentAt); err != nil {
+		t.Fatalf("the spent token outlived the sweep: %v", err)
+	}
+	if err := env.srv.store.UpdateCode(ctx, bare, before, func(*Code) bool { return true }); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the code outlived the sweep: %v", err)
 	}
 }
 
