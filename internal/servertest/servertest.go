@@ -30,6 +30,13 @@ func (r *Recorder) Send(_ context.Context, m verify.Message) error {
 	return nil
 }
 
+// Count is how many messages were sent.
+func (r *Recorder) Count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.msgs)
+}
+
 // Last is the newest message; the test fails when none was sent.
 func (r *Recorder) Last(t testing.TB) verify.Message {
 	t.Helper()
