@@ -27,5 +27,16 @@
 //
 // Decode reports and never corrects: a located typo is an error naming the
 // group and character, so the person looks at the paper again instead of
-// trusting a guess.
+// trusting a guess. A missing or doubled character is located as well.
+// The errors' messages are plain English; an app that shows them in other
+// languages builds its own from their fields (Positions, Groups, GroupOf).
+//
+// Beyond four typos a BCH decoder can only detect, and now and then the
+// damaged text lies within four characters of another valid code, so the
+// places it names are wrong: in our trials (a million texts for each
+// count of typos) 29 in a million with five typos, 10 with six, 4 with
+// seven, 3 with eight, all with the short checksum, whose length-93 code
+// has more low-weight codewords than a random one. Decode then still
+// refuses the text; it never returns a payload for a text that is not
+// exactly a code.
 package papercode

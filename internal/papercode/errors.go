@@ -29,7 +29,7 @@ var (
 type TypoError struct {
 	// Positions are 0-based indexes of the wrong characters in the
 	// normalised text (uppercase, no spaces or dashes, "PC1" included),
-	// ascending.
+	// counted in characters (runes), ascending.
 	Positions []int
 	// Groups gives for each position its group as printed by Group,
 	// 1-based ("PC1" is group 1); GroupOf also gives the place within it.
@@ -51,9 +51,13 @@ func (e *TypoError) Error() string {
 // no B, I or O, and no 1 after the prefix). Their places are always known.
 // errors.Is(err, ErrCharacter) holds.
 type CharacterError struct {
-	Positions []int // as in TypoError
+	Positions []int // as in TypoError; the first four, if there are more
 	Groups    []int // as in TypoError
 }
+
+// maxReported bounds the characters a CharacterError names, so that pasted
+// garbage gives a short message.
+const maxReported = 4
 
 func newCharacterError(pos []int) *CharacterError {
 	return &CharacterError{Positions: pos, Groups: groupsOf(pos)}

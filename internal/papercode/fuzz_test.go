@@ -32,7 +32,7 @@ func FuzzDecode(f *testing.F) {
 		case errors.As(err, &te):
 			checkPlaces(t, typed, te.Positions, te.Groups, maxErrors)
 		case errors.As(err, &ce):
-			checkPlaces(t, typed, ce.Positions, ce.Groups, len(typed))
+			checkPlaces(t, typed, ce.Positions, ce.Groups, maxReported)
 		case errors.As(err, &le):
 			checkPlaces(t, typed, []int{le.Position}, []int{le.Group}, 1)
 		case errors.Is(err, ErrPrefix), errors.Is(err, ErrLength), errors.Is(err, ErrChecksum):

@@ -157,10 +157,9 @@ func GroupOf(pos int) (group, nth int) {
 // character outside the alphabet is a *CharacterError (say an O for a 0),
 // a wrong character a *TypoError that says where (up to four of them), and
 // more typos than can be placed ErrChecksum. A wrong start is ErrPrefix.
-// A character left out or typed twice is a *LengthError that says where,
-// when one place explains it, else ErrLength (or ErrChecksum when the
-// shorter or longer text has the length of another code). Every error
-// other than ErrPrefix and ErrChecksum says where to look.
+// A character left out or typed twice is a *LengthError that says where
+// when exactly one place explains it; otherwise the text is ErrLength, or
+// ErrChecksum if its length happens to be that of another code.
 func Decode(typed string) ([]byte, error) {
 	n := []rune(normalise(typed))
 	if len(n) < len(Prefix) || string(n[:len(Prefix)]) != Prefix {
@@ -172,7 +171,9 @@ func Decode(typed string) ([]byte, error) {
 	data := make([]uint8, len(rest))
 	for i, r := range rest {
 		if r >= 128 || charValue[r] < 0 {
-			bad = append(bad, len(Prefix)+i)
+			if len(bad) < maxReported {
+				bad = append(bad, len(Prefix)+i)
+			}
 			continue
 		}
 		data[i] = uint8(charValue[r])

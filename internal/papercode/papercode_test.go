@@ -188,6 +188,7 @@ func TestCharacterErrors(t *testing.T) {
 		// A missing character does not hide a bad one: its place is
 		// where it was typed, and it is reported before the length.
 		{put(7, "O")[:60], []int{7}, []int{3}, ""},
+		{Prefix + strings.Repeat("O", 1000), []int{3, 4, 5, 6}, []int{2, 2, 2, 2}, ""},
 		{"pc1 " + strings.ToLower(put(7, "O")[3:13]) + "-I" + s[14:], []int{7, 13}, []int{3, 4},
 			"the text has characters that codes never contain in group 3 (the 1st character) and group 4 (the 3rd character) (there is no B, I or O, and no 1 after PC1)"},
 	} {

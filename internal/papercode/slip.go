@@ -30,6 +30,9 @@ func findSlip(data []uint8) (slip, bool) {
 	var result []uint8
 	distinct := 0
 	note := func(s slip, fixed []uint8) {
+		if distinct > 0 && string(fixed) == string(result) {
+			return // the same code again, from elsewhere in a run of equal characters
+		}
 		if _, _, ok := decodeData(fixed); !ok {
 			return
 		}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package papercode
+
+const raceDetector = false
