@@ -14,11 +14,8 @@ import (
 // each number of errors: PAPERCODE_TRIALS, or 2,000 (200 under -race).
 func trialCount(t testing.TB) int {
 	s := os.Getenv("PAPERCODE_TRIALS")
-	if s == "" && raceDetector {
-		return 200
-	}
 	if s == "" {
-		return 2000
+		return underRace(2000)
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {

@@ -11,7 +11,7 @@ import (
 func TestRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewChaCha8([32]byte{1}))
 	for n := 1; n <= MaxPayload; n++ {
-		for range 20 {
+		for range underRace(20) {
 			p := make([]byte, n)
 			for i := range p {
 				p[i] = byte(rng.Uint32())
@@ -247,7 +247,7 @@ func TestSlips(t *testing.T) {
 		}
 		return i
 	}
-	for trial := range 3000 {
+	for trial := range underRace(3000) {
 		p := make([]byte, 1+rng.IntN(MaxPayload))
 		for i := range p {
 			p[i] = byte(rng.Uint32())
