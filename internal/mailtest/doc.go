@@ -1,8 +1,9 @@
 //go:build linux
 
 // Package mailtest runs real mail servers for end-to-end tests: a
-// throwaway Dovecot (IMAP, LMTP and, when installed, SMTP submission with
-// STARTTLS and implicit TLS) and OpenSMTPD (plain SMTP, relaying into
+// throwaway Dovecot (IMAP with STARTTLS and implicit TLS and a quota
+// for the users that want one, LMTP and, when installed, SMTP submission
+// with STARTTLS and implicit TLS) and OpenSMTPD (plain SMTP, relaying into
 // Dovecot's LMTP) on free loopback ports, in a temporary directory,
 // stopped by PID when the test ends.
 //

@@ -38,11 +38,11 @@ type Mail struct {
 	t                       testing.TB
 	uid, gid                string // of nobody, who owns the mail
 	dir                     string
-	smtp, imap, lmtp        string // host:port
+	smtp, imap, lmtp, imaps string // host:port
 	submission, submissions string // host:port, or "" without dovecot-submissiond
 	pool                    *x509.CertPool
 	mu                      sync.Mutex // serialises AddUser
-	users                   []string   // passwd-file lines
+	users                   map[string]bool
 }
 
 // Start runs Dovecot and OpenSMTPD for the test and stops both when it
@@ -87,11 +87,11 @@ func Start(t testing.TB) *Mail {
 		}
 	})
 
-	ports, err := freePorts(5)
+	ports, err := freePorts(6)
 	if err != nil {
 		t.Fatalf("mailtest: %v", err)
 	}
-	m.smtp, m.imap, m.lmtp = ports[0], ports[1], ports[2]
+	m.smtp, m.imap, m.lmtp, m.imaps = ports[0], ports[1], ports[2], ports[5]
 	withSubmission := hasSubmission(dovecot)
 	if withSubmission {
 		m.submission, m.submissions = ports[3], ports[4]
@@ -101,6 +101,7 @@ func Start(t testing.TB) *Mail {
 		"@DIR@", dir, "@NAME@", "pcmail-"+port(m.imap),
 		"@UID@", nobody.Uid, "@GID@", nobody.Gid,
 		"@SMTP_PORT@", port(m.smtp), "@IMAP_PORT@", port(m.imap), "@LMTP_PORT@", port(m.lmtp),
+		"@IMAPS_PORT@", port(m.imaps),
 		"@SUBMISSION_PORT@", port(ports[3]), "@SUBMISSIONS_PORT@", port(ports[4]),
 	)
 	if err := m.prepare(r, nobody, withSubmission); err != nil {
@@ -114,7 +115,7 @@ func Start(t testing.TB) *Mail {
 		t.Fatalf("mailtest: %v", err)
 	}
 	t.Cleanup(func() { stopLogged(t, dv) })
-	listening := []string{m.imap, m.lmtp}
+	listening := []string{m.imap, m.imaps, m.lmtp}
 	if withSubmission {
 		listening = append(listening, m.submission, m.submissions)
 	}
@@ -148,8 +149,8 @@ func stopLogged(t testing.TB, d *daemon) {
 	t.Logf("mailtest: %s stopped in %v", d.name, time.Since(start).Round(time.Millisecond))
 }
 
-// prepare writes the configs, the empty passwd-file, the certificate, and
-// the mail directory nobody writes into.
+// prepare writes the configs, the empty directory of passwd-files, the
+// certificate, and the mail directory nobody writes into.
 func (m *Mail) prepare(r *strings.Replacer, nobody *user.User, withSubmission bool) error {
 	uid, _ := strconv.Atoi(nobody.Uid)
 	gid, _ := strconv.Atoi(nobody.Gid)
@@ -160,6 +161,9 @@ func (m *Mail) prepare(r *strings.Replacer, nobody *user.User, withSubmission bo
 		return err
 	}
 	if err := os.Chown(filepath.Join(m.dir, "mail"), uid, gid); err != nil {
+		return err
+	}
+	if err := os.Mkdir(filepath.Join(m.dir, "users"), 0o755); err != nil {
 		return err
 	}
 	pool, err := writeCert(filepath.Join(m.dir, "tls"))
@@ -174,7 +178,6 @@ func (m *Mail) prepare(r *strings.Replacer, nobody *user.User, withSubmission bo
 	for name, text := range map[string]string{
 		"dovecot.conf": r.Replace(conf),
 		"smtpd.conf":   r.Replace(smtpdConf),
-		"passwd":       "",
 	} {
 		if err := os.WriteFile(filepath.Join(m.dir, name), []byte(text), 0o644); err != nil {
 			return err
@@ -214,11 +217,16 @@ func (m *Mail) NeedSubmission(t testing.TB) {
 // SubmissionsAddr is the same service with implicit TLS ("SMTPS"), or "".
 func (m *Mail) SubmissionsAddr() string { return m.submissions }
 
-// IMAPAddr is Dovecot's IMAP port (plaintext login allowed).
+// IMAPAddr is Dovecot's IMAP port: plaintext login allowed, STARTTLS
+// offered.
 func (m *Mail) IMAPAddr() string { return m.imap }
 
-// CertPool trusts the throwaway certificate of SubmissionAddr and
-// SubmissionsAddr, issued for localhost and 127.0.0.1.
+// IMAPSAddr is Dovecot's IMAP port with implicit TLS.
+func (m *Mail) IMAPSAddr() string { return m.imaps }
+
+// CertPool trusts the throwaway certificate of IMAPSAddr, STARTTLS on
+// IMAPAddr, SubmissionAddr and SubmissionsAddr, issued for localhost and
+// 127.0.0.1.
 func (m *Mail) CertPool() *x509.CertPool { return m.pool }
 
 // AddUser creates a mailbox, failing the test if it cannot: the user gets
@@ -226,33 +234,55 @@ func (m *Mail) CertPool() *x509.CertPool { return m.pool }
 // password.
 func (m *Mail) AddUser(name, password string) {
 	m.t.Helper()
-	if err := m.addUser(name, password); err != nil {
+	if err := m.addUser(name, password, ""); err != nil {
 		m.t.Fatalf("mailtest: %v", err)
 	}
 }
 
-func (m *Mail) addUser(name, password string) error {
-	if name == "" || strings.ContainsAny(name, ":@\r\n\t /") || strings.ContainsAny(password, ":\r\n") {
+// AddUserQuota is AddUser for a mailbox that holds at most quotaKiB
+// kibibytes of mail: Dovecot refuses more with [OVERQUOTA].
+func (m *Mail) AddUserQuota(name, password string, quotaKiB int) {
+	m.t.Helper()
+	if quotaKiB <= 0 {
+		m.t.Fatalf("mailtest: quota %d KiB", quotaKiB)
+	}
+	if err := m.addUser(name, password, fmt.Sprintf("userdb_quota_rule=*:storage=%dK", quotaKiB)); err != nil {
+		m.t.Fatalf("mailtest: %v", err)
+	}
+}
+
+// addUser writes the user's passwd-file; extra is its extra fields
+// (userdb settings of this user).
+//
+// A file per user, not one for all: Dovecot looks at a passwd-file for
+// changes at most once a second, so a user added to a shared file right
+// after a login could stay unknown for up to a second. A new user's file
+// is a path Dovecot has never opened, read at the first lookup.
+func (m *Mail) addUser(name, password, extra string) error {
+	if name == "" || strings.HasPrefix(name, ".") || strings.ContainsAny(name, ":@\r\n\t /") || strings.ContainsAny(password, ":\r\n") {
 		return fmt.Errorf("bad user name %q or password", name)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, u := range m.users {
-		if strings.HasPrefix(u, name+":") {
-			return fmt.Errorf("user %q exists", name)
-		}
+	if m.users[name] {
+		return fmt.Errorf("user %q exists", name)
 	}
-	// name:password:uid:gid:gecos:home:shell; uid and gid come from the
-	// userdb's default_fields, but Dovecot wants the fields there.
-	m.users = append(m.users, fmt.Sprintf("%s:%s:%s:%s::%s::", name, password, m.uid, m.gid, filepath.Join(m.dir, "mail", name)))
-	// Dovecot rereads the file when it changes; replace it whole so it
-	// never sees half a line.
-	path := filepath.Join(m.dir, "passwd")
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strings.Join(m.users, "\n")+"\n"), 0o644); err != nil {
+	// name:password:uid:gid:gecos:home:shell:extra; uid and gid come from
+	// the userdb's default_fields, but Dovecot wants the fields there.
+	line := fmt.Sprintf("%s:%s:%s:%s::%s::%s\n", name, password, m.uid, m.gid, filepath.Join(m.dir, "mail", name), extra)
+	// Written whole, then renamed, so Dovecot never sees half a line.
+	path := filepath.Join(m.dir, "users", name)
+	if err := os.WriteFile(path+".tmp", []byte(line), 0o644); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(path+".tmp", path); err != nil {
+		return err
+	}
+	if m.users == nil {
+		m.users = map[string]bool{}
+	}
+	m.users[name] = true
+	return nil
 }
 
 // hasSubmission tells whether Dovecot's submission service (package
