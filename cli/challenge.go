@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -29,11 +30,11 @@ type sentCode struct {
 func sentFrom(ch recovery.Challenge) sentCode {
 	s := sentCode{Prefix: ch.Prefix, Hint: termtext.Clean(ch.Hint)}
 	if ch.ActionURLRefused != "" {
-		s.ActionURLRefused = termtext.Clean(ch.ActionURLRefused)
+		s.ActionURLRefused = refusedLink(ch.ActionURLRefused)
 	}
 	if ch.ActionURL != "" {
 		if u, err := recovery.CheckActionURL(ch.ActionURL); err != nil {
-			s.ActionURLRefused = termtext.Clean("the server sent a link that was not shown: " + err.Error())
+			s.ActionURLRefused = refusedLink("the server sent a link that was not shown: " + err.Error())
 		} else {
 			s.ActionURL = termtext.Clean(u.String())
 		}
@@ -42,6 +43,16 @@ func sentFrom(ch recovery.Challenge) sentCode {
 		s.Expires = ch.Expires.Local().Format(time.RFC3339)
 	}
 	return s
+}
+
+// quotedLink is how recovery's refusals quote the link they refused.
+var quotedLink = regexp.MustCompile(`action link "(?:[^"\\]|\\.)*"(?:\.\.\.)?`)
+
+// refusedLink words why a link is not shown, without the link: many
+// terminals turn any "file://" or "smb://" in their text into something
+// to click, which is what refusing the link is meant to prevent.
+func refusedLink(why string) string {
+	return termtext.Clean(quotedLink.ReplaceAllLiteralString(why, "action link (not shown)"))
 }
 
 // text is the line (or two) for people.

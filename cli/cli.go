@@ -38,22 +38,37 @@ Usage:
   passcrow                         open the desktop app
   passcrow serve [--listen 127.0.0.1:PORT] [--data DIR] [--outbox DIR | --smtp-host H ...]
   passcrow protect NAME --secret-file F --id email:ADDR [--id ...] [--threshold N] --server URL [--server URL ...]
+                                   [--max-hashcash-bits 20]  most proof of work paid per escrow
   passcrow list
   passcrow verify NAME             servers send the codes; prints where they went
-  passcrow recover NAME --code C [--code C ...] [--out F]
-  passcrow recover-ephemeral SERVER:USERKEY [--code C] [--name NAME]
-                                   round 1 for a reference client's ephemeral recovery name
+  passcrow recover NAME [--code - | --code C ...] [--out F]
+                                   --code - reads the codes from standard input, one per line; at a
+                                   terminal, without --code, you are asked for them
+  passcrow recover-ephemeral SERVER:- [--code -] [--name NAME]
+                                   round 1 for a reference client's ephemeral recovery name; SERVER:-
+                                   reads the user key from standard input (SERVER:USERKEY works too)
   passcrow forget NAME             deletes the escrows, then the pack
   passcrow import FILE [--name NAME]   import a pack file (ours or the reference client's .passcrow)
   passcrow export NAME --out F     write a pack to a file (for a backup or another device)
   passcrow remind                  show a notification when renewal is due, then exit
 
+Codes and user keys given as arguments (--code C, SERVER:USERKEY) can be
+read by other programs on this computer while passcrow runs, and stay in
+the shell's history: prefer standard input or the prompt.
+
+verify, recover and recover-ephemeral name the servers they will contact,
+and contact a server you have not protected anything with (nor the public
+passcrow.mailpile.is) only with --trust-servers: a pack or recovery name
+from someone else can point at servers they run, to collect your codes.
+
 Every command takes --json (one JSON object on stdout) and --home DIR
 (keep config and packs as files in DIR instead of the OS keychain; the same
 as PASSCROW_HOME=DIR). Run "passcrow COMMAND --help" for a command's flags.
 
-Exit codes: 0 done, 1 failure, 2 usage, 3 no such item,
-4 recovery not possible yet (wrong or too few codes), 5 server unreachable or refused.
+Exit codes: 0 done, 1 failure, 2 usage (also: servers not trusted yet, see
+--trust-servers), 3 no such item, 4 recovery not possible yet (wrong or too
+few codes), 5 server unreachable or refused (also: it asks for more work
+than --max-hashcash-bits).
 `
 
 // env is what a command runs with; tests build one without touching the

@@ -86,17 +86,24 @@ func (e *env) readHiddenLine(prompt string) (string, error) {
 // expandCodes replaces "-" among the --code values with the codes on
 // standard input, one per line (blank lines are skipped).
 func (e *env) expandCodes(cmd string, codes []string) ([]string, error) {
+	dashes := 0
+	for _, c := range codes {
+		if c == "-" {
+			dashes++
+		}
+	}
+	if dashes > 1 {
+		return nil, usagef("%s: --code - is given twice; standard input is read once", cmd)
+	}
 	var out []string
-	read := false
 	for _, c := range codes {
 		if c != "-" {
 			out = append(out, c)
 			continue
 		}
-		if read {
-			return nil, usagef("%s: --code - is given twice; standard input is read once", cmd)
+		if e.terminal {
+			fmt.Fprintln(e.stderr, "Type the codes, one per line, then Ctrl-D (or leave out --code to be asked for each).")
 		}
-		read = true
 		n := 0
 		for {
 			line, err := e.readLine()

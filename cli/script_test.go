@@ -78,6 +78,13 @@ func TestScripts(t *testing.T) {
 			"filemode":    cmdFileMode,
 			"checkhome":   cmdCheckHome,
 			"onejson":     cmdOneJSON,
+			// script_cmds_test.go
+			"startstandin": cmdStartStandin,
+			"editpack":     cmdEditPack,
+			"writefile":    cmdWriteFile,
+			"kept":         cmdKept,
+			"agepartial":   cmdAgePartial,
+			"outgone":      cmdOutGone,
 		},
 	})
 }
