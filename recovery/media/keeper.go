@@ -25,8 +25,9 @@ func (Keeper) Asks(recovery.Record) recovery.Ask { return recovery.AskFile }
 
 // Gather opens the file the user picked with r's key. A file with no
 // fragment, or whose fragment does not open with this key (another
-// location's, another pack's, or changed), is an error wrapping
-// recovery.ErrNotThisPack; the latter also wraps ErrWrongFragment.
+// location's or another pack's) is an error wrapping
+// recovery.ErrNotThisPack, the latter also ErrWrongFragment; a damaged or
+// changed one is ErrWrongFragment with the checksum's findings.
 func (Keeper) Gather(_ context.Context, r recovery.Record, in recovery.Input) (recovery.Fragment, error) {
 	d, key, err := decode(r)
 	if err != nil {
@@ -40,18 +41,33 @@ func (Keeper) Gather(_ context.Context, r recovery.Record, in recovery.Input) (r
 }
 
 func open(key []byte, name string, b []byte) (recovery.Fragment, error) {
-	if len(b) > maxFile || !mayHold(string(b)) {
-		return nil, fmt.Errorf("%w: %q is not a Passcrow fragment file", recovery.ErrNotThisPack, name)
+	what := fmt.Sprintf("%q", name)
+	if len(b) > maxFile {
+		return nil, &refused{what + " is too large to be a fragment file", []error{recovery.ErrNotThisPack}}
 	}
 	f, err := openText(key, string(b))
-	if errors.Is(err, recovery.ErrWrongFragment) {
-		return nil, fmt.Errorf("%w: %q: %w", recovery.ErrNotThisPack, name, err)
+	switch {
+	case err == nil:
+		return f, nil
+	case errors.Is(err, recovery.ErrNoSealedText):
+		return nil, &refused{what + " is not a Passcrow fragment file", []error{recovery.ErrNotThisPack}}
+	case errors.Is(err, recovery.ErrWrongFragment):
+		// Another location's or another pack's: GatherAny goes on.
+		return nil, &refused{what + " holds the fragment of another location or another pack", []error{recovery.ErrNotThisPack, recovery.ErrWrongFragment}}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("%q: %w", name, err)
-	}
-	return f, nil
+	// Damaged: the checksum says where; the user should hear of it.
+	return nil, &refused{what + " holds a fragment that was changed or damaged: " + err.Error(), []error{recovery.ErrWrongFragment, err}}
 }
+
+// refused says why in its own words and unwraps to the sentinels, whose
+// texts would only repeat it.
+type refused struct {
+	msg  string
+	errs []error
+}
+
+func (e *refused) Error() string   { return e.msg }
+func (e *refused) Unwrap() []error { return e.errs }
 
 // Delete removes the fragment file when it is where it was written and
 // still opens with r's key, then the README beside it when no other

@@ -140,7 +140,7 @@ func (l *Location) Place(ctx context.Context, f recovery.Fragment, o recovery.Pl
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return recovery.Record{}, fmt.Errorf("media: %w", err)
 	}
-	content := fragmentMarker + "\n" + t.fileLine + "\n\n" + sealed + "\n"
+	content := fragmentMarker + "\n" + t.fileLine + "\n\n" + printed(sealed) + "\n"
 	if err := writeNew(path, []byte(content)); err != nil {
 		return recovery.Record{}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passcrow/passcrow-desktop/internal/papercode"
 	"github.com/passcrow/passcrow-desktop/recovery"
 	"github.com/passcrow/passcrow-desktop/recovery/media"
 )
@@ -243,9 +244,9 @@ func TestSharedReadme(t *testing.T) {
 	}
 }
 
-// TestGatherRefuses: another pack's fragment file, a changed one and a
-// file that is no fragment at all are refused, the first two as a wrong
-// fragment, all as not this pack's.
+// TestGatherRefuses: another pack's fragment file is not this pack's and
+// a wrong fragment; a changed one a wrong fragment, with the change
+// located; a file that is no fragment at all not this pack's.
 func TestGatherRefuses(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -254,14 +255,20 @@ func TestGatherRefuses(t *testing.T) {
 	other, _ := os.ReadFile(filepath.Join(dir, "other.txt"))
 	own, _ := os.ReadFile(filepath.Join(dir, "mine.txt"))
 	changed := bytes.Clone(own)
-	changed[len(changed)-5] ^= 1
+	i := bytes.LastIndexAny(changed, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L") // the code's last character
+	changed[i] = map[bool]byte{true: 'Q', false: 'P'}[changed[i] != 'Q']
 
 	var k media.Keeper
-	for name, file := range map[string][]byte{"other.txt": other, "changed.txt": changed} {
-		_, err := k.Gather(ctx, mine, recovery.Input{File: file, FileName: name})
-		if !errors.Is(err, recovery.ErrNotThisPack) || !errors.Is(err, recovery.ErrWrongFragment) || !strings.Contains(err.Error(), name) {
-			t.Errorf("Gather(%s) = %v, want ErrNotThisPack and ErrWrongFragment naming the file", name, err)
-		}
+	_, err := k.Gather(ctx, mine, recovery.Input{File: other, FileName: "other.txt"})
+	if !errors.Is(err, recovery.ErrNotThisPack) || !errors.Is(err, recovery.ErrWrongFragment) || !strings.Contains(err.Error(), "other.txt") {
+		t.Errorf("Gather(another pack's file) = %v, want ErrNotThisPack and ErrWrongFragment naming the file", err)
+	}
+	// A changed character is found by the checksum, and said: it is not
+	// "not this pack's", which GatherAny would pass over in silence.
+	_, err = k.Gather(ctx, mine, recovery.Input{File: changed, FileName: "changed.txt"})
+	var typo *papercode.TypoError
+	if errors.Is(err, recovery.ErrNotThisPack) || !errors.Is(err, recovery.ErrWrongFragment) || !errors.As(err, &typo) || !strings.Contains(err.Error(), "changed.txt") {
+		t.Errorf("Gather(changed file) = %v, want ErrWrongFragment with the typo's place, naming the file", err)
 	}
 	for name, file := range map[string][]byte{"photo.jpg": {0xff, 0xd8, 0xff}, "empty": {}, "big": make([]byte, 1<<20)} {
 		_, err := k.Gather(ctx, mine, recovery.Input{File: file, FileName: name})

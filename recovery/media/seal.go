@@ -3,39 +3,21 @@ package media
 import (
 	"crypto/sha256"
 	"encoding/base32"
-	"encoding/base64"
-	"fmt"
-	"regexp"
+	"github.com/passcrow/passcrow-desktop/internal/papercode"
 	"strings"
 
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
-// sealText and openText are where the fragment becomes text and back.
-// Stand-in until recovery.SealToText / OpenFromText (PC1 with a
-// checksum) land: base64 of recovery.SealFragment after a marker.
+// sealText and openText are where the fragment becomes text and back:
+// the papercode form every kind shares (recovery.SealToText), so a
+// fragment file, a friend's attachment and a printed sheet read alike.
 func sealText(key []byte, f recovery.Fragment) (string, error) {
-	s, err := recovery.SealFragment(key, f)
-	if err != nil {
-		return "", err
-	}
-	return standInPrefix + base64.StdEncoding.EncodeToString(s), nil
+	return recovery.SealToText(key, f)
 }
 
-const standInPrefix = "PCSEALED:"
-
-var standInToken = regexp.MustCompile(`PCSEALED:([A-Za-z0-9+/=]{8,1000})`)
-
 func openText(key []byte, text string) (recovery.Fragment, error) {
-	m := standInToken.FindStringSubmatch(text)
-	if m == nil {
-		return nil, fmt.Errorf("%w: no sealed fragment in the text", recovery.ErrWrongFragment)
-	}
-	raw, err := base64.StdEncoding.DecodeString(m[1])
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", recovery.ErrWrongFragment, err)
-	}
-	return recovery.OpenFragment(key, raw)
+	return recovery.OpenFromText(key, text)
 }
 
 // fileID names the file after the seal key, so several fragment files
@@ -46,6 +28,15 @@ func fileID(key []byte) string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(h[:5]))
 }
 
-// mayHold tells whether text may hold a sealed fragment at all, so a
-// file with none is "not this pack's" rather than "changed".
-func mayHold(text string) bool { return strings.Contains(text, standInPrefix) }
+// printed is the sealed text as a person reads it: in groups of four, as
+// on a printed sheet, so "a typo in group 24" can be found by counting,
+// six groups to a line.
+func printed(sealed string) string {
+	groups := strings.Fields(papercode.Group(sealed))
+	var lines []string
+	for len(groups) > 6 {
+		lines = append(lines, strings.Join(groups[:6], " "))
+		groups = groups[6:]
+	}
+	return strings.Join(append(lines, strings.Join(groups, " ")), "\n")
+}
