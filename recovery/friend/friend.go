@@ -77,7 +77,9 @@ type recordData struct {
 
 // Place seals f under a fresh key and mails it to the friend as an
 // attachment. When Place returns an error the mail server has not taken
-// the message; once it has, the record is returned.
+// the message (or, if the connection broke just as it did, the key that
+// opens it was never kept, so that copy is unreadable for good); once it
+// has, the record is returned.
 func (l *Location) Place(ctx context.Context, f recovery.Fragment, o recovery.PlaceOptions) (recovery.Record, error) {
 	if len(f) == 0 {
 		return recovery.Record{}, errors.New("friend: empty fragment")

@@ -74,6 +74,8 @@ attached file, {FILE}, holds one piece of a way for {OWNER} to get back
 something important (such as a password) that might one day be lost.
 
 What to do now: keep this message, that is all. Please do not delete it.
+If you have an earlier message like this from {OWNER}, keep that one too;
+whichever is still in use will work.
 
 Later, if {OWNER} asks you for it: send this message back (forward it
 with its attachment), or send the attached file.
@@ -106,7 +108,8 @@ skránni, {FILE}, er eitt brot af leið sem {OWNER} getur notað til að
 endurheimta eitthvað mikilvægt (til dæmis lykilorð) ef það glatast.
 
 Hvað átt þú að gera núna? Geyma þetta bréf, ekkert annað. Vinsamlegast
-eyddu því ekki.
+eyddu því ekki. Ef {OWNER} hefur áður sent þér bréf af þessu tagi,
+geymdu það líka; það sem er enn í notkun virkar.
 
 Ef {OWNER} biður þig síðar um það: sendu bréfið til baka (áframsendu það
 með viðhenginu) eða sendu viðhengdu skrána.
