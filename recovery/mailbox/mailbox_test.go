@@ -35,6 +35,7 @@ func TestMailbox(t *testing.T) {
 		{"ProtectGatherTwoMailboxes", testProtectGather},
 		{"PackCopyRestore", testPackCopyRestore},
 		{"PackCopyRefusedBesideFragments", testPackCopyRefused},
+		{"PackCopyGroupedPolicy", testPackCopyGrouped},
 		{"WrongPassword", testWrongPassword},
 		{"DeletedByUser", testDeletedByUser},
 		{"TamperedAttachment", testTampered},
@@ -337,6 +338,48 @@ func testPackCopyRefused(t *testing.T, m *mailtest.Mail) {
 	}
 	if err := mailbox.SavePack(ctx, aa, alice.password, "junk", []byte(`{"not":"a pack"}`)); err == nil {
 		t.Error("saved something that is not a pack")
+	}
+}
+
+// testPackCopyGrouped: with a grouped policy, what counts is whether the
+// mailbox's fragments complete enough groups, not how many there are.
+func testPackCopyGrouped(t *testing.T, m *mailtest.Mail) {
+	alice, bob, carol := newUser(t, m, "alice"), newUser(t, m, "bob"), newUser(t, m, "carol")
+	in := func(u user, folder string) recovery.Location {
+		a := account(m, u, mailbox.TLS)
+		a.Folder = folder
+		return location(t, a, u.password)
+	}
+	grouped := func(first recovery.Group, second recovery.Group) []byte {
+		p, err := recovery.Protect(context.Background(), recovery.ProtectRequest{
+			Name: "wallet", Secret: newSecret(), Expires: time.Now().AddDate(1, 0, 0),
+			Groups: []recovery.Group{first, second}, GroupsNeeded: recovery.AnyOne(),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := p.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	ctx := context.Background()
+	// Two of alice's folders in a group that needs three: the pack needs
+	// one location at least (carol's group), yet alice's two complete
+	// nothing, so a copy may go beside them.
+	b := grouped(
+		recovery.Group{Name: "mailboxes", Policy: recovery.All(), Locations: []recovery.Location{in(alice, "A1"), in(alice, "A2"), in(bob, "B")}},
+		recovery.Group{Name: "carol", Policy: recovery.All(), Locations: []recovery.Location{in(carol, "C")}})
+	if err := mailbox.SavePack(ctx, account(m, alice, mailbox.TLS), alice.password, "wallet", b); err != nil {
+		t.Errorf("a copy beside fragments that complete no group: %v", err)
+	}
+	// Alice's two folders are a whole group, and one group is enough.
+	b = grouped(
+		recovery.Group{Name: "alice", Policy: recovery.All(), Locations: []recovery.Location{in(alice, "A3"), in(alice, "A4")}},
+		recovery.Group{Name: "bob", Policy: recovery.All(), Locations: []recovery.Location{in(bob, "B2")}})
+	if err := mailbox.SavePack(ctx, account(m, alice, mailbox.TLS), alice.password, "wallet2", b); !errors.Is(err, mailbox.ErrPackBesideFragments) {
+		t.Errorf("a copy beside a whole group: %v, want ErrPackBesideFragments", err)
 	}
 }
 

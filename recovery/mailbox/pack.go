@@ -64,19 +64,19 @@ func SavePack(ctx context.Context, acct Account, password, name string, packByte
 		return fmt.Errorf("mailbox: this is not a recovery pack: %w", err)
 	}
 	if packBesideFragments(p, acct) {
-		return fmt.Errorf("mailbox: %s: %w", acct.Describe(), ErrPackBesideFragments)
+		return fmt.Errorf("%s: %w", acct.Describe(), ErrPackBesideFragments)
 	}
 	hash := packHash(name)
 	msg := packDraft(acct, hash, name, packBytes, time.Now()).bytes()
 
 	s, err := dial(ctx, acct, password)
 	if err != nil {
-		return fmt.Errorf("mailbox: %s: %w", acct.Describe(), err)
+		return fmt.Errorf("%s: %w", acct.Describe(), err)
 	}
 	defer s.close()
 	err = savePack(s, hash, msg)
 	if err != nil {
-		return fmt.Errorf("mailbox: %s: %w", acct.Describe(), err)
+		return fmt.Errorf("%s: %w", acct.Describe(), err)
 	}
 	return nil
 }
@@ -130,22 +130,38 @@ func undoPack(s *session, hash string, old []imap.UID, created bool) error {
 }
 
 // packBesideFragments tells whether a copy of p in the mailbox a would
-// put there, with the pack's own fragments, all that recovery needs: the
-// mailbox's fragments of p are at least as many as p needs. (For grouped
-// policies Need is the fewest locations that can do, so this errs on the
-// side of refusing.)
+// put there, with the pack's own fragments, all that recovery needs:
+// enough of p's records are in that mailbox (in any folder) for the
+// policy, flat or grouped.
 func packBesideFragments(p *recovery.Pack, a Account) bool {
-	n := 0
-	for _, r := range p.Records {
+	mine := make([]bool, len(p.Records))
+	for i, r := range p.Records {
 		var d recordData
-		if r.Kind != Kind || json.Unmarshal(r.Data, &d) != nil {
-			continue
-		}
-		if d.account().sameMailbox(a) {
-			n++
+		if r.Kind == Kind && json.Unmarshal(r.Data, &d) == nil {
+			mine[i] = d.account().sameMailbox(a)
 		}
 	}
-	return n > 0 && n >= p.Need()
+	count := func(m []bool) int {
+		n := 0
+		for _, ok := range m {
+			if ok {
+				n++
+			}
+		}
+		return n
+	}
+	if len(p.Groups) == 0 {
+		return count(mine) >= p.Need()
+	}
+	complete, i := 0, 0
+	for _, g := range p.Groups {
+		end := min(i+g.Size, len(mine))
+		if count(mine[i:end]) >= g.Need() {
+			complete++
+		}
+		i = end
+	}
+	return complete >= p.Threshold-len(p.Fragments)
 }
 
 // ListPacks lists the copies of packs kept in the account's folder, the
@@ -179,7 +195,7 @@ func FetchPack(ctx context.Context, acct Account, password, name string) ([]byte
 		return nil, err
 	}
 	if best == nil {
-		return nil, fmt.Errorf("mailbox: %s: %w: %q", acct.Describe(), ErrNoPack, name)
+		return nil, fmt.Errorf("%s: %w: %q", acct.Describe(), ErrNoPack, name)
 	}
 	return best, nil
 }
@@ -192,7 +208,7 @@ func eachPack(ctx context.Context, acct Account, password, name string, f func(P
 	if err != nil {
 		return err
 	}
-	fail := func(err error) error { return fmt.Errorf("mailbox: %s: %w", acct.Describe(), err) }
+	fail := func(err error) error { return fmt.Errorf("%s: %w", acct.Describe(), err) }
 	s, err := dial(ctx, acct, password)
 	if err != nil {
 		return fail(err)

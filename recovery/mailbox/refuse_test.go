@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,5 +58,33 @@ func TestUnreachable(t *testing.T) {
 		if _, err := mailbox.FetchPack(context.Background(), a, "pw", "wallet"); !errors.Is(err, mailbox.ErrUnreachable) {
 			t.Errorf("%s to a closed port: %v, want ErrUnreachable", sec, err)
 		}
+	}
+}
+
+// TestSameMailboxTwiceRefused: the same server, user and folder chosen
+// twice is one location; Protect refuses it before connecting anywhere
+// (the server, in TEST-NET, would not answer). Another folder, or the
+// server's name in capitals for another user, are other locations.
+func TestSameMailboxTwiceRefused(t *testing.T) {
+	loc := func(host, user, folder string) recovery.Location {
+		l, err := mailbox.NewLocation(mailbox.Account{Host: host, Security: mailbox.TLS, Username: user, Folder: folder}, "pw")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	_, err := recovery.Protect(context.Background(), recovery.ProtectRequest{
+		Name: "x", Secret: []byte("s"), Policy: recovery.All(), Expires: time.Now().Add(time.Hour),
+		Locations: []recovery.Location{loc("192.0.2.1", "alice", ""), loc("192.0.2.1", "alice", mailbox.DefaultFolder)},
+	})
+	if err == nil || !strings.Contains(err.Error(), "chosen twice") {
+		t.Errorf("the same mailbox twice: %v, want 'chosen twice'", err)
+	}
+	a, b := loc("IMAP.example.org", "alice", "A").(recovery.Identifier), loc("imap.example.org", "alice", "A").(recovery.Identifier)
+	if a.Identity() != b.Identity() {
+		t.Errorf("identities differ by the case of the server's name: %q, %q", a.Identity(), b.Identity())
+	}
+	if c := loc("imap.example.org", "alice", "B").(recovery.Identifier); c.Identity() == a.Identity() {
+		t.Error("another folder has the same identity")
 	}
 }
