@@ -110,9 +110,12 @@ func (c *collector) entity(e *message.Entity, depth int) {
 	}
 	mt, _, _ := e.Header.ContentType()
 	switch {
-	case strings.HasPrefix(mt, "message/"), looksLikeMail(body):
-		// A forwarded mail, or an .eml attached as a file.
-		c.message(body, depth+1)
+	case strings.HasPrefix(mt, "message/") || looksLikeMail(body):
+		// A forwarded mail, or an .eml attached as a file: read as a
+		// mail, not as text (see places).
+		if c.message(body, depth+1) {
+			return
+		}
 	case mt == "text/html":
 		c.add(htmlText(string(body)))
 		return

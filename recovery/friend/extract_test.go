@@ -77,10 +77,11 @@ func TestGatherFindsTheFragment(t *testing.T) {
 func TestGatherNotThisPack(t *testing.T) {
 	_, _, r, _ := letterFixture(t)
 	for name, file := range map[string][]byte{
-		"a plain mail":       []byte("From: b@x\r\nX-Junk: PC1QQQQQQQQ\r\nContent-Type: text/plain\r\n\r\nhello\r\n"),
-		"not a mail at all":  {0xff, 0xd8, 0xff, 0xe0},
-		"an empty file":      {},
-		"a truncated letter": []byte("From: b@x\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi"),
+		"a plain mail": []byte("From: b@x\r\nX-Junk: PC1QQQQQQQQ\r\nContent-Type: text/plain\r\n\r\nhello\r\n"),
+		"forwarded, PC1 in the forwarded mail's header": wrapRFC822([]byte("From: b@x\r\nX-Junk: PC1QQQQQQQQ\r\nContent-Type: text/plain\r\n\r\nhello\r\n")),
+		"not a mail at all":                             {0xff, 0xd8, 0xff, 0xe0},
+		"an empty file":                                 {},
+		"a truncated letter":                            []byte("From: b@x\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi"),
 	} {
 		_, err := Keeper{}.Gather(context.Background(), r, recovery.Input{File: file, FileName: "x.eml"})
 		if !errors.Is(err, recovery.ErrNotThisPack) || errors.Is(err, recovery.ErrWrongFragment) {
