@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -74,7 +75,22 @@ func CheckActionURL(raw string) (*url.URL, error) {
 			return nil, fmt.Errorf("action link %s has a host name with non-ASCII letters, which can imitate another (it must be written as xn--...)", quoteShort(raw))
 		}
 	}
+	// Path and fragment come out of String() escaped; the query comes
+	// out as sent, so escape it too: what is shown is printable ASCII.
+	u.RawQuery = escapeNonASCII(u.RawQuery)
 	return u, nil
+}
+
+func escapeNonASCII(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // quoteShort quotes s for an error message, cut to a length a person

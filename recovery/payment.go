@@ -135,11 +135,13 @@ func days(d time.Duration) string {
 	return fmt.Sprintf("%d days", int64(d/(24*time.Hour)))
 }
 
-// roughly words an estimate for people: "40 seconds", "3 hours", "12 days".
+// roughly words an estimate for people: "90 seconds", "3 hours", "12 days".
 func roughly(d time.Duration) string {
 	switch {
+	case d < time.Minute:
+		return "less than a minute"
 	case d < 2*time.Minute:
-		return fmt.Sprintf("%d seconds", max(1, int64(d/time.Second)))
+		return fmt.Sprintf("%d seconds", int64(d/time.Second))
 	case d < 2*time.Hour:
 		return fmt.Sprintf("%d minutes", int64(d/time.Minute))
 	case d < 48*time.Hour:

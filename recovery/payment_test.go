@@ -135,3 +135,62 @@ func TestEscrowRefusesBadInputEarly(t *testing.T) {
 		}
 	}
 }
+
+// Schemes over the hashcash limit are not paid: a cheaper scheme that
+// also covers the time wins even if it keeps data longer, and when none
+// does, the error says what was asked and what the limit is.
+func TestChooseSchemeHashcashLimit(t *testing.T) {
+	day := 24 * time.Hour
+	schemes := []wire.PaymentScheme{
+		{Scheme: "free", SchemeID: "free", ExpirationSeconds: 90000},
+		{Scheme: "hashcash", SchemeID: "hashcash-26", HashcashBits: 26, ExpirationSeconds: 183 * 86400},
+		{Scheme: "hashcash", SchemeID: "hashcash-24", HashcashBits: 24, ExpirationSeconds: 366 * 86400},
+		{Scheme: "hashcash", SchemeID: "hashcash-12", HashcashBits: 12, ExpirationSeconds: 500 * 86400},
+	}
+	if s, err := chooseScheme("x", schemes, 100*day, DefaultMaxHashcashBits); err != nil || s.SchemeID != "hashcash-12" {
+		t.Errorf("100 days under the limit: %q, %v; want hashcash-12", s.SchemeID, err)
+	}
+	if s, err := chooseScheme("x", schemes, 100*day, 30); err != nil || s.SchemeID != "hashcash-26" {
+		t.Errorf("100 days, limit raised to 30: %q, %v; want hashcash-26 as the reference would", s.SchemeID, err)
+	}
+	if s, err := chooseScheme("x", schemes, time.Hour, 0); err != nil || s.SchemeID != "free" {
+		t.Errorf("an hour: %q, %v; want free whatever the limit", s.SchemeID, err)
+	}
+	_, err := chooseScheme("pc.example", schemes[:3], 100*day, DefaultMaxHashcashBits)
+	var pe *PaymentTooCostlyError
+	if !errors.Is(err, ErrPaymentTooCostly) || !errors.As(err, &pe) || pe.Bits != 24 || pe.Limit != 20 || pe.Server != "pc.example" {
+		t.Fatalf("only 24 and 26 bits on offer: %v, want ErrPaymentTooCostly naming 24 bits (the fewest) and limit 20", err)
+	}
+	// The estimate is the expected tries times one try's cost here.
+	if want := time.Duration(1<<24) * tryCost(); pe.Estimate != want {
+		t.Errorf("estimate %v, want %v", pe.Estimate, want)
+	}
+	if _, err := chooseScheme("x", schemes[:3], 400*day, DefaultMaxHashcashBits); !errors.Is(err, ErrNoPaymentScheme) {
+		t.Errorf("longer than any scheme: %v, want ErrNoPaymentScheme", err)
+	}
+}
+
+func TestClientMaxBits(t *testing.T) {
+	c := testClient(t, "http://127.0.0.1:1")
+	for set, want := range map[int]int{0: DefaultMaxHashcashBits, -3: DefaultMaxHashcashBits, 11: 11, 24: 24, 99: hashcash.MaxBits} {
+		c.MaxHashcashBits = set
+		if got := c.maxBits(); got != want {
+			t.Errorf("MaxHashcashBits %d: limit %d, want %d", set, got, want)
+		}
+	}
+}
+
+func TestRoughly(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0:                   "less than a minute",
+		40 * time.Second:    "less than a minute",
+		90 * time.Second:    "90 seconds",
+		5 * time.Minute:     "5 minutes",
+		3 * time.Hour:       "3 hours",
+		12 * 24 * time.Hour: "12 days",
+	} {
+		if got := roughly(d); got != want {
+			t.Errorf("roughly(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
