@@ -18,6 +18,8 @@ const (
 	DefaultMaxCodeTimeout  = 24 * time.Hour
 	DefaultMaxRequestBytes = 4096
 	DefaultSweepInterval   = time.Minute
+	DefaultMinReleaseDays  = 1
+	DefaultMaxReleaseDays  = 90
 )
 
 // Config says how a Server behaves. The zero value of every field but
@@ -58,6 +60,14 @@ type Config struct {
 	// ignore expired data).
 	SweepInterval time.Duration
 
+	// NoExtensions hides our extensions beyond protocol 1.0 (see
+	// release.go): the server then answers as a reference server does.
+	// Escrows already made with a waiting period keep it.
+	NoExtensions bool
+	// MinReleaseDays and MaxReleaseDays bound the waiting period of an
+	// escrow before release; defaults 1 and 90.
+	MinReleaseDays, MaxReleaseDays int
+
 	Now    func() time.Time // default time.Now
 	Rand   io.Reader        // default crypto/rand.Reader; codes and ids come from it
 	Logger *slog.Logger     // default slog.Default()
@@ -82,6 +92,12 @@ func (c Config) withDefaults() (Config, error) {
 	if c.RateLimit > 0 && c.RateBurst <= 0 {
 		c.RateBurst = 5
 	}
+	if c.MinReleaseDays == 0 {
+		c.MinReleaseDays = DefaultMinReleaseDays
+	}
+	if c.MaxReleaseDays == 0 {
+		c.MaxReleaseDays = DefaultMaxReleaseDays
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -100,6 +116,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("server: max request bytes %d is too small for any request", c.MaxRequestBytes)
 	case c.RateLimit < 0:
 		return c, fmt.Errorf("server: negative rate limit %v", c.RateLimit)
+	case c.MinReleaseDays < 1 || c.MaxReleaseDays < c.MinReleaseDays:
+		return c, fmt.Errorf("server: release delay of %d to %d days", c.MinReleaseDays, c.MaxReleaseDays)
 	case len(c.Verifiers) == 0:
 		return c, errors.New("server: no verifiers, so no kind of identity could be escrowed")
 	}

@@ -45,6 +45,10 @@ func (s *Server) processDeletion(ctx context.Context, req *wire.DeletionRequest)
 	} else if err != nil {
 		return wire.DeletionResponse{}, err
 	}
+	// Its key is on the heir's sheet: only the owner token deletes it.
+	if err := s.refuseDelayed(ctx, e); err != nil {
+		return wire.DeletionResponse{}, err
+	}
 	if err := s.store.DeleteEscrow(ctx, e.ID); err != nil {
 		return wire.DeletionResponse{}, err
 	}

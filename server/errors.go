@@ -57,6 +57,9 @@ const (
 // wireError is the one place that decides what a client learns about an
 // error.
 func wireError(err error) string {
+	if we, ok := errors.AsType[wireErrorer](err); ok {
+		return we.wireString()
+	}
 	switch {
 	case errors.Is(err, ErrBadRequest):
 		return wire.ErrBadRequest
@@ -104,6 +107,13 @@ func wireError(err error) string {
 		return errStrTooSoon
 	}
 	return wire.ErrInternal
+}
+
+// A wireErrorer is an error that words its own answer (extensions of
+// ours, release.go).
+type wireErrorer interface {
+	error
+	wireString() string
 }
 
 // expected reports whether err is an ordinary refusal rather than a fault

@@ -43,6 +43,12 @@ func (s *Server) serveEscrow(w http.ResponseWriter, r *http.Request) {
 
 // processEscrow stores one fragment for as long as its payment buys.
 func (s *Server) processEscrow(ctx context.Context, req *wire.EscrowRequest) (wire.EscrowResponse, error) {
+	return s.processEscrowWith(ctx, req, s.store.CreateEscrow)
+}
+
+// processEscrowWith is processEscrow with the escrow stored by create, as
+// an extension may store more with it in the same step (release.go).
+func (s *Server) processEscrowWith(ctx context.Context, req *wire.EscrowRequest, create func(context.Context, Escrow, time.Time) error) (wire.EscrowResponse, error) {
 	if req.Version != wire.Version {
 		return wire.EscrowResponse{}, fmt.Errorf("%w: %q", ErrVersion, req.Version)
 	}
@@ -97,7 +103,7 @@ func (s *Server) processEscrow(ctx context.Context, req *wire.EscrowRequest) (wi
 			return wire.EscrowResponse{}, err
 		}
 	}
-	if err := s.store.CreateEscrow(ctx, e, now); errors.Is(err, ErrExists) {
+	if err := create(ctx, e, now); errors.Is(err, ErrExists) {
 		return wire.EscrowResponse{}, fmt.Errorf("%w: %q", ErrIDTaken, e.ID)
 	} else if err != nil {
 		return wire.EscrowResponse{}, err

@@ -12,6 +12,9 @@ type MemoryStore struct {
 	mu      sync.RWMutex // guards escrows; lookups share it
 	escrows map[string]Escrow
 	codes   *codeTable
+	// releases are the waiting periods of escrows (release_mem.go),
+	// guarded by mu like escrows; made on first use.
+	releases map[string]Release
 }
 
 var _ Store = (*MemoryStore)(nil)

@@ -67,6 +67,11 @@ func (s *Server) processRecovery(ctx context.Context, req *wire.RecoveryRequest)
 	if verdict != nil {
 		return wire.RecoveryResponse{}, verdict
 	}
+	// An escrow with a waiting period (an heir's) answers its first
+	// verified code by starting the wait, and is released only after.
+	if err := s.gateRelease(ctx, e, data, now); err != nil {
+		return wire.RecoveryResponse{}, err
+	}
 	s.log.Debug("escrow recovered", "kind", e.Kind)
 	return wire.RecoveryResponse{EscrowSecret: data.Secret}, nil
 }

@@ -103,6 +103,7 @@ func (s *Server) sweep(ctx context.Context) {
 		s.limiter.prune(now)
 	}
 	s.resend.prune(now)
+	s.sweepReleases(ctx, now)
 }
 
 // The RPCs: each name and its alias from the reference's documentation.
@@ -134,6 +135,9 @@ func (s *Server) routes() {
 			h = s.serveDeletion
 		}
 		s.mux.HandleFunc("POST /passcrow/"+path, h)
+	}
+	if !s.cfg.NoExtensions {
+		s.extensionRoutes()
 	}
 	s.mux.HandleFunc("/passcrow/{method}", s.serveOther)
 	s.mux.HandleFunc("GET /{$}", s.serveRoot)
@@ -196,7 +200,11 @@ func (s *Server) servePolicy(w http.ResponseWriter, r *http.Request) {
 // readBody reads the request body, refusing more than MaxRequestBytes
 // before reading it whole.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	max := s.cfg.MaxRequestBytes
+	return readBodyMax(w, r, s.cfg.MaxRequestBytes)
+}
+
+// readBodyMax reads a body of at most max bytes.
+func readBodyMax(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
 	if r.ContentLength > max {
 		return nil, ErrRequestTooLarge
 	}

@@ -35,26 +35,35 @@ func Compose(m Message, from string, now time.Time) ([]byte, error) {
 		return nil, err
 	}
 	t := textFor(m.Language)
+	return mailText(m.Address, sender, fmt.Sprintf(t.subject, description(m)), t.body(m), now), nil
+}
 
-	var body bytes.Buffer
-	qp := quotedprintable.NewWriter(&body)
-	io.WriteString(qp, t.body(m))
+// mailText is the full text of a plain-text mail: the headers, then body
+// (lines ending in "\n") as quoted-printable UTF-8. extra headers go
+// after the standard ones; their values must be plain ASCII.
+func mailText(to string, sender *mail.Address, subject, body string, now time.Time, extra ...[2]string) []byte {
+	var qpBody bytes.Buffer
+	qp := quotedprintable.NewWriter(&qpBody)
+	io.WriteString(qp, body)
 	qp.Close()
 
 	var b bytes.Buffer
 	header := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
-	header("To", m.Address)
+	header("To", to)
 	header("From", sender.String())
-	header("Subject", encodeHeader(fmt.Sprintf(t.subject, description(m))))
+	header("Subject", encodeHeader(subject))
 	header("Date", now.Format(time.RFC1123Z))
 	header("Message-Id", messageID(sender.Address, now))
 	header("MIME-Version", "1.0")
 	header("Content-Type", "text/plain; charset=utf-8")
 	header("Content-Transfer-Encoding", "quoted-printable")
 	header("Auto-Submitted", "auto-generated") // RFC 3834: no auto-replies, please
+	for _, h := range extra {
+		header(h[0], h[1])
+	}
 	b.WriteString("\r\n")
-	b.Write(body.Bytes())
-	return b.Bytes(), nil
+	b.Write(qpBody.Bytes())
+	return b.Bytes()
 }
 
 // checkMessage refuses what would break the mail or its headers. The code

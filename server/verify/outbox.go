@@ -34,6 +34,11 @@ func (o *Outbox) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return err
 	}
+	return o.write(now, text)
+}
+
+// write puts one mail's text into a new file of o.Dir.
+func (o *Outbox) write(now time.Time, text []byte) error {
 	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}

@@ -50,6 +50,11 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	if m.Kind != "email" && m.Kind != "mailto" {
 		return fmt.Errorf("%w: %q by e-mail", ErrUnsupportedKind, m.Kind)
 	}
+	return s.sendText(ctx, m.Address, func(now time.Time) ([]byte, error) { return Compose(m, s.From, now) })
+}
+
+// sendText hands the mail compose makes to the mail server, for to.
+func (s *SMTP) sendText(ctx context.Context, to string, compose func(now time.Time) ([]byte, error)) error {
 	mode, port, err := s.mode()
 	if err != nil {
 		return err
@@ -58,7 +63,7 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	if s.Now != nil {
 		now = s.Now
 	}
-	text, err := Compose(m, s.From, now())
+	text, err := compose(now())
 	if err != nil {
 		return err
 	}
@@ -73,11 +78,11 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := s.deliver(ctx, mode, port, sender.Address, m.Address, text); err != nil {
+	if err := s.deliver(ctx, mode, port, sender.Address, to, text); err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w (%w)", err, ctx.Err())
 		}
-		return fmt.Errorf("sending mail to %q via %s: %w", m.Address, net.JoinHostPort(s.Host, strconv.Itoa(port)), err)
+		return fmt.Errorf("sending mail to %q via %s: %w", to, net.JoinHostPort(s.Host, strconv.Itoa(port)), err)
 	}
 	return nil
 }
