@@ -29,8 +29,10 @@ const (
 
 // A Pack is everything needed to recover a secret, short of the codes:
 // the sealed secret, where its fragments are and the fragments kept in
-// the pack itself. It holds no key and no fragment that opens the secret
-// alone, so it may be kept anywhere; the user only must not lose it.
+// the pack itself. It holds no key and never enough fragments to open
+// the secret alone, but it holds what asks for the others (escrow keys,
+// seal keys): keep it as a backup of the data itself would be kept
+// (docs/PACK-FORMAT.md, "What a pack exposes"), and do not lose it.
 type Pack struct {
 	Name        string
 	Description string
@@ -72,17 +74,6 @@ func (p *Pack) Need() int {
 		n += k
 	}
 	return n
-}
-
-// groupOf is the index of the group record i belongs to, -1 when flat.
-func (p *Pack) groupOf(i int) int {
-	for g, grp := range p.Groups {
-		if i < grp.Size {
-			return g
-		}
-		i -= grp.Size
-	}
-	return -1
 }
 
 // A PackError is a pack that does not follow the format. Field names the
