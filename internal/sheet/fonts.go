@@ -2,10 +2,11 @@ package sheet
 
 import (
 	_ "embed"
+	"encoding/binary"
 	"fmt"
 	"sync"
 
-	"golang.org/x/image/font/sfnt"
+	"github.com/signintech/gopdf/fontmaker/core"
 )
 
 // DejaVu rather than the Go fonts: the Go fonts cover about 700 characters
@@ -48,27 +49,125 @@ var fallbacks = [...][]style{
 const replacement = '\uFFFD'
 
 type fontSet struct {
-	ttf  [3][]byte
-	font [3]*sfnt.Font
+	ttf [3][]byte
+	// glyph maps each character a font has to its glyph.
+	glyph [3]map[rune]uint
+	// helper maps a glyph nested two or more levels deep in a composite
+	// glyph to a character that pulls it into the PDF; see helpers.
+	helper [3]map[uint]rune
+	comps  [3]map[uint][]uint
 }
 
 var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	fs := &fontSet{ttf: [3][]byte{sans: sansTTF, bold: boldTTF, mono: monoTTF}}
 	for st, data := range fs.ttf {
-		f, err := sfnt.Parse(data)
-		if err != nil {
+		var p core.TTFParser
+		if err := p.ParseFontData(data); err != nil {
 			return nil, fmt.Errorf("sheet: embedded font %s: %w", family[st], err)
 		}
-		fs.font[st] = f
+		fs.glyph[st] = map[rune]uint{}
+		fs.helper[st] = map[uint]rune{}
+		fs.comps[st] = map[uint][]uint{}
+		for r, g := range p.Chars() {
+			if g != 0 {
+				fs.glyph[st][rune(r)] = g
+			}
+		}
+		for g := range p.NumGlyphs() {
+			if cs := components(&p, g); len(cs) > 0 {
+				fs.comps[st][g] = cs
+			}
+		}
+		// A glyph is pulled in by a character drawn with it, or failing
+		// that by one whose composite glyph names it directly; the lowest
+		// such character, so every run gives the same PDF.
+		for r, g := range fs.glyph[st] {
+			fs.setHelper(style(st), g, r)
+			for _, c := range fs.comps[st][g] {
+				fs.setHelper(style(st), c, r)
+			}
+		}
 	}
 	return fs, nil
 })
 
+func (fs *fontSet) setHelper(st style, g uint, r rune) {
+	if old, ok := fs.helper[st][g]; !ok || r < old {
+		fs.helper[st][g] = r
+	}
+}
+
 // has reports whether the font of style st has a glyph for r.
 func (fs *fontSet) has(st style, r rune) bool {
-	var b sfnt.Buffer
-	gi, err := fs.font[st].GlyphIndex(&b, r)
-	return err == nil && gi != 0
+	_, ok := fs.glyph[st][r]
+	return ok
+}
+
+// helpers works around gopdf v0.33.0's font subsetting, which copies the
+// parts of a composite glyph one level deep only: "ễ" is "ê" plus a
+// tilde, "ê" is "e" plus a circumflex, and the circumflex went missing, so
+// "Nguyễn" printed as "Nguyen". It returns characters whose own glyphs or
+// first-level parts are the deeper parts of text's glyphs; measuring them
+// puts those parts into the PDF's font too.
+func (fs *fontSet) helpers(st style, text string) string {
+	var out []rune
+	seen := map[uint]bool{}
+	var walk func(g uint, depth int)
+	walk = func(g uint, depth int) {
+		for _, c := range fs.comps[st][g] {
+			if depth >= 1 && !seen[c] {
+				seen[c] = true
+				if r, ok := fs.helper[st][c]; ok {
+					out = append(out, r)
+				}
+			}
+			if depth < 8 { // fonts nest two or three levels; no cycles
+				walk(c, depth+1)
+			}
+		}
+	}
+	for _, r := range text {
+		walk(fs.glyph[st][r], 0)
+	}
+	return string(out)
+}
+
+// components lists the glyphs a composite glyph is made of (TrueType
+// 'glyf' table), or nothing for a simple glyph.
+func components(p *core.TTFParser, g uint) []uint {
+	data := p.FontData()
+	glyf := p.GetTables()["glyf"]
+	if int(g)+1 >= len(p.LocaTable) || p.LocaTable[g] == p.LocaTable[g+1] {
+		return nil
+	}
+	off := int(glyf.Offset + p.LocaTable[g])
+	if off+10 > len(data) || int16(binary.BigEndian.Uint16(data[off:])) >= 0 {
+		return nil
+	}
+	off += 10 // numberOfContours and the bounding box
+	var out []uint
+	for off+4 <= len(data) {
+		flags := binary.BigEndian.Uint16(data[off:])
+		out = append(out, uint(binary.BigEndian.Uint16(data[off+2:])))
+		off += 4
+		if flags&0x0001 != 0 { // ARG_1_AND_2_ARE_WORDS
+			off += 4
+		} else {
+			off += 2
+		}
+		switch {
+		case flags&0x0008 != 0: // WE_HAVE_A_SCALE
+			off += 2
+		case flags&0x0040 != 0: // WE_HAVE_AN_X_AND_Y_SCALE
+			off += 4
+		case flags&0x0080 != 0: // WE_HAVE_A_TWO_BY_TWO
+			off += 8
+		}
+		if flags&0x0020 == 0 { // MORE_COMPONENTS
+			break
+		}
+	}
+	return out
 }
 
 // run is a piece of text printed in one font.

@@ -68,14 +68,12 @@ func RenderFragment(w io.Writer, s FragmentSheet, p Paper) error {
 	}
 	// What and when are one section, and validity closes the safekeeping
 	// one, so that a sheet with a list of locations still fits one page.
-	d.heading(wd.whatHeading, keepBody)
-	d.para(sans, sizeBody, d.left(), v.fill(what)+" "+v.fill(wd.whenText))
+	d.section(wd.whatHeading, v.fill(what)+" "+v.fill(wd.whenText))
 	d.heading(wd.howHeading, keepBody)
 	for i, step := range wd.howSteps {
 		d.item(fmt.Sprintf("%d.", i+1), v.fill(step))
 	}
-	d.heading(wd.safeHeading, keepBody)
-	d.para(sans, sizeBody, d.left(), v.fill(wd.safeText))
+	d.section(wd.safeHeading, v.fill(wd.safeText))
 	d.y += 4
 	d.validity(v, s.Expires)
 	if len(s.Locations) > 0 {
@@ -114,7 +112,8 @@ const (
 // codeBlock draws the QR code on the left and the same code as text in
 // groups of four on the right; the block never breaks across pages.
 func (d *doc) codeBlock(mods [][]bool, grps []string, scan, typeCap, hint string) {
-	top, qrBottom, colX := d.qrBlock(mods, scan)
+	top, below, colX := d.qrBlock(mods, scan)
+	qrBottom := top + qrWidth(len(mods))
 	colW := d.pw - margin - colX
 	y := top
 	for _, line := range d.wrap(bold, sizeBody, typeCap, colW) {
@@ -142,7 +141,7 @@ func (d *doc) codeBlock(mods [][]bool, grps []string, scan, typeCap, hint string
 		y += lineHeight(sizeSmall)
 	}
 	d.gray(0)
-	d.y = max(qrBottom+4+lineHeight(sizeSmall), y) + 4
+	d.y = max(below, y) + 4
 }
 
 // fitCode picks the largest code size from codeSizeMax down to codeSizeMin

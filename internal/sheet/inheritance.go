@@ -91,10 +91,8 @@ func RenderInheritance(w io.Writer, s InheritanceSheet, p Paper) error {
 		d.subItem("•", l)
 	}
 
-	d.heading(wd.safeHeading, keepBody)
-	d.para(sans, sizeBody, d.left(), v.fill(wd.inhSafeText))
-	d.y += 4
-	d.validity(v, s.Expires)
+	// The dates are under the title; renewing is the owner's business.
+	d.section(wd.safeHeading, v.fill(wd.inhSafeText))
 
 	d.footers(strings.Join(nonEmpty("Passcrow", s.Label, printed), "  ·  "))
 	if d.err != nil {
@@ -114,7 +112,7 @@ const (
 // keyBlock draws the QR code on the left and the key as text on the right,
 // broken across lines after a separator where it is too long for one.
 func (d *doc) keyBlock(mods [][]bool, key, scan, caption string) {
-	top, qrBottom, colX := d.qrBlock(mods, scan)
+	top, below, colX := d.qrBlock(mods, scan)
 	colW := d.pw - margin - colX
 	y := top
 	for _, line := range d.wrap(bold, sizeBody, caption, colW) {
@@ -134,22 +132,23 @@ func (d *doc) keyBlock(mods [][]bool, key, scan, caption string) {
 		d.text(mono, size, colX, y+size, line)
 		y += size * 1.6
 	}
-	d.y = max(qrBottom+4+lineHeight(sizeSmall), y) + 4
+	d.y = max(below, y) + 4
 }
 
-// breakKey cuts a key into lines that fit width: after the last ':' or
-// '/' that fits (so "server:key" prints the server and the key on lines
-// of their own), else after the last '-', '.', '?' or '&', else anywhere.
+// breakKey cuts a key into lines that fit width: after the last ':', '/',
+// '?', '&' or '=' that fits (so "server:key" prints the server and the key
+// on lines of their own), else before a '-' or '.' (a line ending in '-'
+// reads as a hyphenated word, and the hyphen would be left out), else
+// anywhere.
 func (d *doc) breakKey(key string, size, width float64) []string {
 	var lines []string
 	for key != "" {
 		head := d.fitPrefix(mono, size, key, width)
 		if head != key {
-			for _, seps := range []string{":/", "-.?&"} {
-				if i := strings.LastIndexAny(head, seps); i >= len(head)/3 {
-					head = head[:i+1]
-					break
-				}
+			if i := strings.LastIndexAny(head, ":/?&="); i >= len(head)/3 {
+				head = head[:i+1]
+			} else if i := strings.LastIndexAny(head, "-."); i >= len(head)/3 && i > 0 {
+				head = head[:i]
 			}
 		}
 		lines = append(lines, head)

@@ -127,6 +127,10 @@ func (d *doc) text(st style, size, x, baseline float64, s string) float64 {
 		w, err := d.pdf.MeasureTextWidth(r.text)
 		d.fail(err)
 		x += w
+		if h := d.fs.helpers(r.st, r.text); h != "" {
+			_, err := d.pdf.MeasureTextWidth(h) // adds h's glyphs to the font
+			d.fail(err)
+		}
 	}
 	return x - start
 }
@@ -197,6 +201,14 @@ func (d *doc) heading(s string, keep float64) {
 	d.ensure(lineHeight(sizeHeading) + 1 + keep)
 	d.para(bold, sizeHeading, d.left(), s)
 	d.y += 1
+}
+
+// section writes a heading and a paragraph of body text; the heading stays
+// with the whole paragraph when it is short, else with its first lines.
+func (d *doc) section(heading, text string) {
+	n := len(d.wrap(sans, sizeBody, text, d.width()))
+	d.heading(heading, float64(min(n, keepLines))*lineHeight(sizeBody))
+	d.para(sans, sizeBody, d.left(), text)
 }
 
 // keepBody is how much text a heading keeps with it by default.

@@ -9,6 +9,7 @@ package sheet
 import (
 	"bytes"
 	"fmt"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -123,8 +124,8 @@ func printCases() []printCase {
 		name:   "inheritance-long-names",
 		render: func(b *bytes.Buffer) error { return RenderInheritance(b, longHeir, Letter) },
 		qr:     longHeir.Key,
-		text:   []string{longOwner, "Nguyễn Thị Minh Khai Þorsteinsdóttir", "21 dag", "https://passcrow.example.org/recover/"},
-		pages:  1,
+		text:   []string{longOwner, "Nguyễn Thị Minh Khai Þorsteinsdóttir", "21 dag", "https://passcrow.example.org/recover/", "Síða 2 af 2"},
+		pages:  2, // the long name four times over takes a few more lines than Letter has
 	})
 	return cases
 }
@@ -277,4 +278,56 @@ func yes(ok bool) string {
 		return "read"
 	}
 	return "-"
+}
+
+// TestNestedAccentsPrint draws letters whose glyphs are composites of
+// composites ("ễ" is "ê" plus a tilde, "ê" is "e" plus a circumflex) and
+// checks that the accents show: gopdf alone dropped the circumflex, and
+// "Nguyễn" printed as "Nguyen".
+func TestNestedAccentsPrint(t *testing.T) {
+	needTools(t)
+	dir := t.TempDir()
+	ink := func(text string) int {
+		d, err := newDoc(A4, &wordingEN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.newPage()
+		d.text(sans, 60, 100, 200, text)
+		d.text(bold, 60, 100, 300, text)
+		var b bytes.Buffer
+		if _, err := d.pdf.WriteTo(&b); err != nil || d.err != nil {
+			t.Fatal(err, d.err)
+		}
+		pdf := filepath.Join(dir, "a.pdf")
+		if err := os.WriteFile(pdf, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		runTool(t, "pdftoppm", "-r", "72", "-gray", "-singlefile", "-png", pdf, filepath.Join(dir, "a"))
+		f, err := os.Open(filepath.Join(dir, "a.png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		img, err := png.Decode(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dark := 0
+		r := img.Bounds()
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+					dark++
+				}
+			}
+		}
+		return dark
+	}
+	base := ink("eeooOOuu")
+	accented := ink("ễễỗỗỖỖǚǚ")
+	t.Logf("dark pixels: plain %d, accented %d", base, accented)
+	if accented < base*11/10 { // the accents add about a quarter
+		t.Errorf("accents missing: %d dark pixels with accents, %d without", accented, base)
+	}
 }

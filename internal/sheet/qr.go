@@ -65,18 +65,23 @@ func (d *doc) qr(mods [][]bool, x, y, size float64) {
 }
 
 // qrBlock draws a QR code at the left margin with a caption under it and
-// returns where the column of text beside it goes. The page margin is the
+// returns where the code starts, where the caption ends and where the
+// column of text beside it goes. The page margin is the
 // code's quiet zone on the left; a quiet zone is kept above and right.
-func (d *doc) qrBlock(mods [][]bool, caption string) (top, bottom, colX float64) {
+func (d *doc) qrBlock(mods [][]bool, caption string) (top, below, colX float64) {
 	w := qrWidth(len(mods))
 	quiet := qrQuiet * w / float64(len(mods))
-	d.ensure(quiet + w + 4 + lineHeight(sizeSmall) + 6)
+	d.ensure(quiet + w + 4 + 2*lineHeight(sizeSmall) + 6)
 	top = d.y + quiet
 	x := d.left()
 	d.qr(mods, x, top, w)
 	d.gray(70)
-	cw := d.measure(sans, sizeSmall, caption)
-	d.text(sans, sizeSmall, x+(w-cw)/2, top+w+4+sizeSmall, caption)
+	y := top + w + 4
+	for _, line := range d.wrap(sans, sizeSmall, caption, w) {
+		cw := d.measure(sans, sizeSmall, line)
+		d.text(sans, sizeSmall, x+(w-cw)/2, y+sizeSmall, line)
+		y += lineHeight(sizeSmall)
+	}
 	d.gray(0)
-	return top, top + w, x + w + quiet + 6
+	return top, y, x + w + quiet + 6
 }

@@ -198,6 +198,11 @@ func TestFontsCoverNames(t *testing.T) {
 			t.Errorf("%q: cannot print %q", name, u)
 		}
 	}
+	// gopdf copies composite glyphs' parts one level deep; the deeper
+	// parts of "ễ" (a circumflex and a tilde) need helper characters.
+	if fs, _ := loadFonts(); fs.helpers(sans, "ễ") == "" || fs.helpers(sans, "eé") != "" {
+		t.Errorf("helpers(ễ) = %q, helpers(eé) = %q", fs.helpers(sans, "ễ"), fs.helpers(sans, "eé"))
+	}
 	if u := Unprintable("王小明 Wang"); !slices.Equal(u, []rune("王小明")) {
 		t.Errorf("Unprintable(Chinese) = %q", u)
 	}

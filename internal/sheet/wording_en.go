@@ -52,7 +52,7 @@ var wordingEN = wording{
 	inhWait:       "Wait {days}. {Owner} is told at once and can stop the recovery during that time; this protects {owner} if the sheet is misused. If nobody stops it, the app unlocks “{title}” for you after {days}.",
 	inhPieces:     "If the app asks for more pieces of the key, they are kept here:",
 	keyCaption:    "Your key (type it exactly if you cannot scan):",
-	inhSafeText:   "Keep this sheet where others cannot see it, for example with a will or other important papers. Anyone who has it can start a recovery, but only you receive the code by e-mail, and {owner} is told.",
+	inhSafeText:   "Keep this sheet where others cannot see it, for example with a will or other important papers. Anyone who has it can start a recovery, but only you receive the code by e-mail, and {owner} is told. If {owner} gives you a newer sheet, destroy this one.",
 
 	months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 	date: func(w *wording, t time.Time) string {

@@ -16,7 +16,7 @@ var wordingIS = wording{
 	validUntil:  "Gildir til {date}",
 	noExpiry:    "Rennur ekki út",
 	page:        "Síða {n} af {total}",
-	scanCaption: "Skannaðu þetta með Passcrow-forritinu",
+	scanCaption: "Skannaðu með Passcrow-forritinu",
 
 	fragHeader:    "PASSCROW · ENDURHEIMTARBLAÐ",
 	fragTitle:     "Endurheimtarblað fyrir „{title}“",
@@ -53,7 +53,7 @@ var wordingIS = wording{
 	inhWait:       "Bíddu í {days}. {Owner} fær strax að vita af þessu og getur stöðvað endurheimtina á meðan; það er vörn ef blaðið er misnotað. Ef enginn stöðvar hana opnar forritið „{title}“ fyrir þig eftir {days}.",
 	inhPieces:     "Ef forritið biður um fleiri hluta lykilsins eru þeir geymdir hér:",
 	keyCaption:    "Lykillinn þinn (sláðu hann inn nákvæmlega ef ekki er hægt að skanna):",
-	inhSafeText:   "Geymdu blaðið þar sem aðrir sjá það ekki, til dæmis með erfðaskrá eða öðrum mikilvægum skjölum. Hver sem hefur blaðið getur hafið endurheimt, en aðeins þú færð kóðann í tölvupósti og {owner} fær að vita af því.",
+	inhSafeText:   "Geymdu blaðið þar sem aðrir sjá það ekki, til dæmis með erfðaskrá eða öðrum mikilvægum skjölum. Hver sem hefur blaðið getur hafið endurheimt, en aðeins þú færð kóðann í tölvupósti og {owner} fær að vita af því. Ef {owner} lætur þig fá nýrra blað skaltu eyða þessu.",
 
 	months: [12]string{"janúar", "febrúar", "mars", "apríl", "maí", "júní", "júlí", "ágúst", "september", "október", "nóvember", "desember"},
 	date: func(w *wording, t time.Time) string {
