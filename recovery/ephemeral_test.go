@@ -117,6 +117,7 @@ func TestEphemeralParseName(t *testing.T) {
 
 func TestEphemeralKDFVector(t *testing.T) {
 	if testing.Short() || raceDetector {
+		// scripts/test.sh runs it in a pass without -race.
 		t.Skip("3 scrypt derivations of 1 GiB each (minutes under -race); the round trip checks the other vector")
 	}
 	v := readKDFVectors(t)["AbCd-EfGh-JkMn-PqRs"]

@@ -16,6 +16,12 @@ packages=(
   dovecot-imapd dovecot-lmtpd dovecot-submissiond opensmtpd
   # load generator for the server benchmark
   wrk
+  # hard copies: render PDF pages to PNG, decode their QR codes
+  poppler-utils zbar-tools
+  # a real SOCKS5 proxy for the client's proxy tests
+  microsocks
+  # the server's PostgreSQL store (tests run initdb and postgres themselves)
+  postgresql
 )
 
 missing=()
@@ -26,7 +32,15 @@ if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  # Apt must not start the mail services it installs: tests start their own.
+  # Apt must not start the services it installs (mail, PostgreSQL): tests
+  # start their own. A policy-rc.d that says "no" is put in place for the
+  # install unless the machine has one already (containers usually do).
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# scripts/deps.sh: no service starts during the install\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+    trap '$sudo rm -f "$policy"' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
