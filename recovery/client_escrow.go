@@ -40,6 +40,12 @@ type EscrowInput struct {
 	// PreferID asks for this escrow id (lowercase hex, at least 3 digits);
 	// ephemeral recovery uses it.
 	PreferID string
+	// Key, when set, is the escrow-data key (32 bytes) instead of a
+	// random one: escrows found again from a short key derive theirs.
+	Key []byte
+	// Via, when set, sends the request to an extension method of the
+	// server instead of escrowrequest (see EscrowVia).
+	Via *EscrowVia
 	// Progress, when set, hears about the hashcash work: tries so far and
 	// the number expected. It is called from another goroutine.
 	Progress func(tries, expected uint64)
@@ -99,9 +105,13 @@ func (c *Client) Escrow(ctx context.Context, in EscrowInput) (EscrowResult, erro
 		return EscrowResult{}, err
 	}
 
-	key, err := c.newKey()
-	if err != nil {
-		return EscrowResult{}, err
+	key := in.Key
+	if key == nil {
+		if key, err = c.newKey(); err != nil {
+			return EscrowResult{}, err
+		}
+	} else if len(key) != wire.KeySize {
+		return EscrowResult{}, fmt.Errorf("escrow key has %d bytes, want %d", len(key), wire.KeySize)
 	}
 	plain, err := wire.Marshal(wire.EscrowData{
 		Description: in.Description,
@@ -131,13 +141,21 @@ func (c *Client) Escrow(ctx context.Context, in EscrowInput) (EscrowResult, erro
 			}
 			token, stamped = tok, c.Now()
 		}
-		return c.escrowBody(in, sealed, token)
+		body, err := c.escrowBody(in, sealed, token)
+		if err != nil || in.Via == nil {
+			return body, err
+		}
+		return in.Via.Wrap(body)
 	}
 	body, err := build()
 	if err != nil {
 		return EscrowResult{}, err
 	}
-	if lim := policy.MaxRequestBytes; lim > 0 && int64(len(body)) > lim {
+	method, lim := wire.MethodEscrow, policy.MaxRequestBytes
+	if in.Via != nil {
+		method, lim = in.Via.Method, in.Via.MaxRequestBytes
+	}
+	if lim > 0 && int64(len(body)) > lim {
 		return EscrowResult{}, fmt.Errorf("passcrow server %s takes requests of at most %d bytes; this one has %d", c.name, lim, len(body))
 	}
 	first := true
@@ -150,7 +168,7 @@ func (c *Client) Escrow(ctx context.Context, in EscrowInput) (EscrowResult, erro
 	}
 
 	var resp wire.EscrowResponse
-	if err := c.call(ctx, wire.MethodEscrow, "passcrow-escrow-response", reuse, &resp); err != nil {
+	if err := c.call(ctx, method, "passcrow-escrow-response", reuse, &resp); err != nil {
 		return EscrowResult{}, err
 	}
 	if err := checkEscrowID(resp.EscrowDataID); err != nil {

@@ -134,6 +134,9 @@ func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
 	if err := p.validate(); err != nil {
 		return nil, errors.Join(err, rollback(ctx, req, p.Records))
 	}
+	if err := placeWithPack(ctx, p, locs, report); err != nil {
+		return nil, errors.Join(err, rollback(ctx, req, p.Records))
+	}
 	return p, nil
 }
 

@@ -14,13 +14,33 @@ import (
 	"github.com/passcrow/passcrow-desktop/server/verify"
 )
 
-// Recorder is a verify.Verifier that keeps what it is asked to send.
+// Recorder is a verify.Verifier that keeps what it is asked to send, and
+// a verify.Notifier that keeps the notices to owners.
 type Recorder struct {
-	mu   sync.Mutex
-	msgs []verify.Message
+	mu      sync.Mutex
+	msgs    []verify.Message
+	notices []verify.Notice
 }
 
-var _ verify.Verifier = (*Recorder)(nil)
+var (
+	_ verify.Verifier = (*Recorder)(nil)
+	_ verify.Notifier = (*Recorder)(nil)
+)
+
+// Notify records n.
+func (r *Recorder) Notify(_ context.Context, n verify.Notice) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.notices = append(r.notices, n)
+	return nil
+}
+
+// Notices are the notices sent so far, oldest first.
+func (r *Recorder) Notices() []verify.Notice {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]verify.Notice(nil), r.notices...)
+}
 
 // Send records m.
 func (r *Recorder) Send(_ context.Context, m verify.Message) error {
