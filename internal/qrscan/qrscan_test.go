@@ -207,7 +207,7 @@ func TestDecodeDistorted(t *testing.T) {
 		{"rotated 90°", rotate(base, 90)},
 		{"rotated 180°", rotate(base, 180)},
 		{"small, 2 px a module", scale(base, 0.35)},
-		{"large, 4000 px", scale(base, 8)},
+		{"large, 3000 px", scale(base, 5)},
 		{"blurred", blur(base, 2)},
 		{"noisy", noise(base, 60)},
 		{"very grainy", noise(base, 120)},
