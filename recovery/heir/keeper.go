@@ -207,7 +207,12 @@ func (k *Keeper) Cancel(ctx context.Context, r recovery.Record) (bool, error) {
 func (k *Keeper) Check(ctx context.Context, r recovery.Record, _ recovery.Input) (recovery.Health, error) {
 	st, err := k.Status(ctx, r)
 	if errors.Is(err, ErrNotOwner) {
-		return recovery.Health{Present: true, Detail: "released to you"}, nil
+		// The heir's copy: its own fragment is in the pack; another
+		// heir's escrow is that heir's business.
+		if d, derr := decodeRecord(r); derr == nil && d.Released != "" {
+			return recovery.Health{Present: true, Detail: "in this pack: released to you"}, nil
+		}
+		return recovery.Health{}, ErrHeirsOnly
 	} else if err != nil {
 		return recovery.Health{}, err
 	}
@@ -225,12 +230,12 @@ func (k *Keeper) Check(ctx context.Context, r recovery.Record, _ recovery.Input)
 	return h, nil
 }
 
-// StatusOf and CancelRecord use a Keeper with default clients.
+// StatusOf is Keeper.Status with default clients.
 func StatusOf(ctx context.Context, r recovery.Record) (Status, error) {
 	return (&Keeper{}).Status(ctx, r)
 }
 
-// Cancel stops a release under way with a Keeper of default clients.
+// Cancel is Keeper.Cancel with default clients.
 func Cancel(ctx context.Context, r recovery.Record) (bool, error) {
 	return (&Keeper{}).Cancel(ctx, r)
 }
