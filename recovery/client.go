@@ -88,7 +88,8 @@ type Client struct {
 	HTTP *http.Client
 	// Now is the clock for expirations and hashcash stamps.
 	Now func() time.Time
-	// Rand is the source of escrow keys.
+	// Rand is the source of escrow keys and of the nonces of escrow
+	// requests (tests replay recorded requests byte for byte with it).
 	Rand io.Reader
 	// Timeout bounds each HTTP exchange (each retry has its own).
 	Timeout time.Duration

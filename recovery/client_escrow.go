@@ -123,7 +123,7 @@ func (c *Client) Escrow(ctx context.Context, in EscrowInput) (EscrowResult, erro
 	if err != nil {
 		return EscrowResult{}, err
 	}
-	sealed, err := wire.Seal(key, plain)
+	sealed, err := wire.SealFrom(c.Rand, key, plain)
 	if err != nil {
 		return EscrowResult{}, err
 	}
@@ -209,7 +209,7 @@ func (c *Client) escrowBody(in EscrowInput, sealedData, token string) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	sealedParams, err := wire.Seal(pkey, params)
+	sealedParams, err := wire.SealFrom(c.Rand, pkey, params)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package recovery
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -149,17 +150,19 @@ func topKeys(t *testing.T, b []byte) []string {
 }
 
 type decryptedEscrow struct {
-	Params  string `json:"parameters_plaintext"`
-	DataKey string `json:"escrow_data_key_b64"`
-	Data    string `json:"escrow_data_plaintext"`
+	Params      string `json:"parameters_plaintext"`
+	ParamsNonce string `json:"parameters_nonce_hex"`
+	DataKey     string `json:"escrow_data_key_b64"`
+	Data        string `json:"escrow_data_plaintext"`
+	DataNonce   string `json:"escrow_data_nonce_hex"`
 }
 
 // TestReplayReferenceSessions drives our client through each captured
 // session with the same inputs the reference client had, against the
 // captured responses. Requests without encryption must come out byte for
-// byte as the reference sent them; escrow requests, whose nonces are
-// random, must parse strictly, keep the reference's key order and decrypt
-// (with the same keys) to the very plaintext bytes. Every captured
+// byte as the reference sent them; so must escrow requests, given the
+// reference's keys and nonces, and they must decrypt to the very
+// plaintext bytes. Every captured
 // response goes through the client's answer handling.
 func TestReplayReferenceSessions(t *testing.T) {
 	for _, dir := range []string{"roundtrip-2of3", "ephemeral"} {
@@ -241,11 +244,13 @@ func replayEscrow(t *testing.T, c *Client, rs *replayServer, i int, x exchange) 
 	mustWireUnmarshal(t, x.req, &capReq)
 	mustWireUnmarshal(t, x.resp, &capResp)
 
-	// The same keys as the reference: escrow-data key first, then the
-	// parameters key.
+	// The same keys and nonces as the reference, in the order the client
+	// draws them: escrow-data key and nonce, then parameters key and nonce.
 	dkey, _ := wire.DecodeKey(dec.DataKey)
 	pkey, _ := wire.DecodeKey(capReq.ParametersKey)
-	c.Rand = bytes.NewReader(append(append([]byte{}, dkey...), pkey...))
+	dnonce, _ := hex.DecodeString(dec.DataNonce)
+	pnonce, _ := hex.DecodeString(dec.ParamsNonce)
+	c.Rand = bytes.NewReader(slices.Concat(dkey, dnonce, pkey, pnonce))
 	// The clock of the recording: the hashcash stamp's time.
 	_, cash, _ := hashcash.ParseToken(params.Payment)
 	_, ts, err := hashcash.ParseCash(cash)
@@ -298,10 +303,8 @@ func replayEscrow(t *testing.T, c *Client, rs *replayServer, i int, x exchange) 
 		t.Fatal(err)
 	}
 	sameBytes(t, x.name+" escrow data", gotData, []byte(dec.Data))
-	// Same length as the reference's, as the plaintexts are the same.
-	if len(got) != len(x.req) {
-		t.Errorf("%s: %d bytes, reference sent %d", x.name, len(got), len(x.req))
-	}
+	// With the same keys and nonces, the whole request is the reference's.
+	sameBytes(t, x.name, got, x.req)
 }
 
 func mustWireUnmarshal(t *testing.T, b []byte, v any) {

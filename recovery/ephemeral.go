@@ -158,7 +158,13 @@ func DeriveEphemeral(userKey string) (*EphemeralKeys, error) {
 	if err != nil {
 		return nil, err
 	}
-	ks, err := deriveEphemeral(context.Background(), uk, nil, saltEscrowID, saltEscrowKey, saltPackKey)
+	return deriveEphemeralKeys(context.Background(), uk, nil)
+}
+
+// deriveEphemeralKeys is DeriveEphemeral of a normalised user key, for
+// recovery and for ProtectEphemeral alike.
+func deriveEphemeralKeys(ctx context.Context, userKey string, done func(i int, took time.Duration)) (*EphemeralKeys, error) {
+	ks, err := deriveEphemeral(ctx, userKey, done, saltEscrowID, saltEscrowKey, saltPackKey)
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,12 @@ func Seal(key, plaintext []byte) (string, error) {
 	return sealWithNonce(rand.Reader, key, plaintext)
 }
 
+// SealFrom is Seal with the nonce read from random instead of
+// crypto/rand, so that tests can replay recorded requests byte for byte.
+func SealFrom(random io.Reader, key, plaintext []byte) (string, error) {
+	return sealWithNonce(random, key, plaintext)
+}
+
 func sealWithNonce(random io.Reader, key, plaintext []byte) (string, error) {
 	aead, err := newGCM(key)
 	if err != nil {
