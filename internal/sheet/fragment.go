@@ -107,6 +107,7 @@ func nonEmpty(ss ...string) []string {
 const (
 	codeSizeMax = 16
 	codeSizeMin = 10
+	codeLeading = 1.65 // line spacing, so the eye does not slip a line
 )
 
 // codeBlock draws the QR code on the left and the same code as text in
@@ -132,7 +133,7 @@ func (d *doc) codeBlock(mods [][]bool, grps []string, scan, typeCap, hint string
 			d.text(mono, size, gx, y+size, g)
 			gx += cw * 5.5
 		}
-		y += size * 1.75
+		y += size * codeLeading
 	}
 	y += 2
 	d.gray(70)
@@ -147,12 +148,15 @@ func (d *doc) codeBlock(mods [][]bool, grps []string, scan, typeCap, hint string
 // fitCode picks the largest code size from codeSizeMax down to codeSizeMin
 // at which n groups fit width and height, with a gap between groups of one
 // and a half characters so groups stand apart but a line reads as one.
+// Lines are balanced: 25 groups make five lines of five, not four of six
+// and one left over.
 func (d *doc) fitCode(n int, width, height float64) (size float64, perLine int) {
 	for size = codeSizeMax; ; size -= 0.5 {
 		cw := d.measure(mono, size, "0")
-		perLine = max(1, int((width+cw*1.5)/(cw*5.5)))
-		lines := (n + perLine - 1) / perLine
-		if size <= codeSizeMin || float64(lines)*size*1.75 <= height {
+		most := max(1, int((width+cw*1.5)/(cw*5.5)))
+		lines := (n + most - 1) / most
+		perLine = (n + lines - 1) / lines
+		if size <= codeSizeMin || float64(lines)*size*codeLeading <= height {
 			return size, perLine
 		}
 	}

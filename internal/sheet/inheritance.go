@@ -135,19 +135,21 @@ func (d *doc) keyBlock(mods [][]bool, key, scan, caption string) {
 	d.y = max(below, y) + 4
 }
 
-// breakKey cuts a key into lines that fit width: after the last ':', '/',
-// '?', '&' or '=' that fits (so "server:key" prints the server and the key
-// on lines of their own), else before a '-' or '.' (a line ending in '-'
-// reads as a hyphenated word, and the hyphen would be left out), else
-// anywhere.
+// breakKey cuts a key into lines that fit width: after the last ':' or
+// '/' that fits (so "server:PC1-ABCD-…" prints the server on a line of its
+// own), else after the last '?', '&', '=' or '-' (so the key's lines end
+// between groups), else before a '.', else anywhere. Every group of a key is joined by '-', so a
+// line ending in one reads as "continued", and the app ignores dashes.
 func (d *doc) breakKey(key string, size, width float64) []string {
 	var lines []string
 	for key != "" {
 		head := d.fitPrefix(mono, size, key, width)
 		if head != key {
-			if i := strings.LastIndexAny(head, ":/?&="); i >= len(head)/3 {
+			if i := strings.LastIndexAny(head, ":/"); i >= len(head)/3 {
 				head = head[:i+1]
-			} else if i := strings.LastIndexAny(head, "-."); i >= len(head)/3 && i > 0 {
+			} else if i := strings.LastIndexAny(head, "?&=-"); i >= len(head)/3 {
+				head = head[:i+1]
+			} else if i := strings.LastIndexByte(head, '.'); i >= len(head)/3 && i > 0 {
 				head = head[:i]
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passcrow/passcrow-desktop/internal/papercode"
 	"github.com/passcrow/passcrow-desktop/internal/qrscan"
 	"github.com/passcrow/passcrow-desktop/internal/testreal"
 )
@@ -90,7 +91,7 @@ func printCases() []printCase {
 				name:   fmt.Sprintf("fragment-%s-%s", p, lang),
 				render: func(b *bytes.Buffer) error { return RenderFragment(b, f, p) },
 				qr:     testCode,
-				text:   []string{strings.Join(groups(testCode), " "), "Þórður Ægisson", "Family photos archive", "Zoë Łukasz", "Sheet 1 of 2"},
+				text:   []string{papercode.Group(testCode), "Þórður Ægisson", "Family photos archive", "Zoë Łukasz", "Sheet 1 of 2"},
 				pages:  1,
 			})
 			h := inheritance(lang)
@@ -113,7 +114,7 @@ func printCases() []printCase {
 		name:   "fragment-long-names",
 		render: func(b *bytes.Buffer) error { return RenderFragment(b, long, A4) },
 		qr:     testCode,
-		text:   []string{strings.Join(groups(testCode), " "), longOwner, "Κωνσταντίνου", "Sheet 30 of 30: with Nguyễn Thị Minh Khai, Łódź", "Page 2 of 2"},
+		text:   []string{papercode.Group(testCode), longOwner, "Κωνσταντίνου", "Sheet 30 of 30: with Nguyễn Thị Minh Khai, Łódź", "Page 2 of 2"},
 		pages:  2,
 	})
 	longHeir := inheritance("is")
@@ -164,8 +165,11 @@ func TestPrintedSheets(t *testing.T) {
 					t.Errorf("the text lacks %q; it is:\n%s", want, text)
 				}
 			}
-			// A key may be broken across lines: compare without spaces.
-			if !strings.Contains(spaces.ReplaceAllString(text, ""), c.qr) {
+			// A key may be broken across lines, and pdftotext drops a dash
+			// at the end of a line: compare without spaces and dashes, as
+			// the app reads a typed key.
+			flat := strings.NewReplacer(" ", "", "-", "")
+			if !strings.Contains(flat.Replace(text), flat.Replace(c.qr)) {
 				t.Errorf("the text lacks %q", c.qr)
 			}
 			if strings.Contains(text, string(replacement)) {

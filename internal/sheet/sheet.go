@@ -18,6 +18,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/passcrow/passcrow-desktop/internal/papercode"
 )
 
 // Paper is the sheet size to print on.
@@ -45,7 +47,9 @@ type FragmentSheet struct {
 	Date    time.Time // when the sheet was made
 	Expires time.Time // until when it is valid; zero for never
 	// Code is the piece itself, the uppercase string from papercode.Encode.
-	// The QR code holds it as given; the text prints it in groups of four.
+	// The QR code holds it without spaces; the text prints it grouped as
+	// papercode.Group does, so the groups the app names in a typo message
+	// are the printed ones.
 	Code string
 	// Label says which sheet this is, e.g. "Sheet 1 of 2".
 	Label string
@@ -146,14 +150,10 @@ func cleanList(field string, list []string) ([]string, error) {
 	return out, nil
 }
 
-// groups splits a code into groups of four characters for typing.
+// groups splits a code into the groups the app names when it points out
+// a typo: papercode's, "PC1" on its own and then fours.
 func groups(code string) []string {
-	var out []string
-	for len(code) > 4 {
-		out = append(out, code[:4])
-		code = code[4:]
-	}
-	return append(out, code)
+	return strings.Fields(papercode.Group(code))
 }
 
 // dates fills {date} lines: when printed and until when valid.

@@ -10,12 +10,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passcrow/passcrow-desktop/internal/papercode"
 	"github.com/passcrow/passcrow-desktop/internal/qrscan"
 )
 
-// testCode stands in for papercode.Encode's output until that package
-// lands: 96 uppercase characters of its alphabet.
-const testCode = "PC1QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7LQPZRY9X8GF2TVDW0S3JN54KHCE6MUA7LQPZRY9X8GF2TVDW0S3JN54KHCE6MU"
+// testCode is a fragment as the app prints it: a 50-byte payload, the
+// longest with papercode's short checksum, in 96 characters.
+var testCode = func() string {
+	p := make([]byte, papercode.ShortMax)
+	for i := range p {
+		p[i] = byte(i * 37)
+	}
+	return papercode.Encode(p)
+}()
+
+// heirKey is an inheritance sheet's key as recovery/heir spells it: the
+// server, ':', and a 17-byte papercode in dash-joined groups.
+var heirKey = "passcrow.example.org:" + strings.ReplaceAll(papercode.Group(papercode.Encode([]byte("H0123456789abcdef"))), " ", "-")
 
 var (
 	made    = time.Date(2025, 3, 2, 10, 0, 0, 0, time.UTC)
@@ -35,7 +46,7 @@ func inheritance(lang string) InheritanceSheet {
 	return InheritanceSheet{
 		Title: "Bitcoin wallet", Owner: "Þórður Ægisson", Heir: "Ωmega Ægisdóttir",
 		Date: made, Expires: expires,
-		Key:        "passcrow.example.org:ABCD-EFGH-JKMN-PQRS",
+		Key:        heirKey,
 		InstallURL: "https://passcrow.org/download", HeirAddress: "omega@example.is",
 		WaitDays: 30, Label: "For the heir",
 		Locations: []string{"Sheet 1 of 2: the fire safe at home", "Sheet 2 of 2: with the lawyer, Zoë Łukasz"},
@@ -132,8 +143,11 @@ func TestClean(t *testing.T) {
 }
 
 func TestGroups(t *testing.T) {
+	if len(testCode) != 96 {
+		t.Errorf("testCode has %d characters, want 96", len(testCode))
+	}
 	got := groups("PC1QPZRY9X8GF2")
-	if want := []string{"PC1Q", "PZRY", "9X8G", "F2"}; !slices.Equal(got, want) {
+	if want := []string{"PC1", "QPZR", "Y9X8", "GF2"}; !slices.Equal(got, want) {
 		t.Errorf("groups = %q, want %q", got, want)
 	}
 	if got := groups("ABCD"); !slices.Equal(got, []string{"ABCD"}) {
