@@ -37,38 +37,51 @@ const usage = `passcrow: recover encrypted data after a lost password
 Usage:
   passcrow                         open the desktop app
   passcrow serve [--listen 127.0.0.1:PORT] [--data DIR] [--outbox DIR | --smtp-host H ...]
-  passcrow protect NAME --secret-file F --id email:ADDR [--id ...] [--threshold N] --server URL [--server URL ...]
-                                   [--max-hashcash-bits 20]  most proof of work paid per escrow
+  passcrow protect NAME --secret-file F --location KIND=VALUE[,OPTION...] [--location ...]
+                   [--threshold N | --policy POLICY | --preset mailpile] [--max-hashcash-bits 20]
+                                   KIND: server=URL,id=email:ADDR  imap=USER@HOST  friend=ADDR,smtp=HOST,from=ADDR
+                                   paper=DIR  media=DIR  (passcrow protect --help lists the options);
+                                   --id email:ADDR ... --server URL still work for servers
   passcrow list
-  passcrow verify NAME             servers send the codes; prints where they went
-  passcrow recover NAME [--code - | --code C ...] [--out F]
-                                   --code - reads the codes from standard input, one per line; at a
-                                   terminal, without --code, you are asked for them
+  passcrow verify NAME             servers send the codes; prints where they went and what else to give
+  passcrow recover NAME [--code - | --code C ...] [--sheet-text -] [--file F ...]
+                   [--imap-password-file [ACCOUNT=]F] [--out F]
+                                   --code - reads the codes from standard input, one per line; --sheet-text -
+                                   reads a printed sheet's text; --file takes a photo of a sheet, a friend's
+                                   letter (.eml) or a fragment file; at a terminal you are asked for the rest
+  passcrow check NAME [--imap-password-file [ACCOUNT=]F]
+                                   asks each location whether it still holds its fragment (no code is sent)
+  passcrow backup-pack NAME --imap USER@HOST[,...]    keep a copy of the pack in a mailbox of yours
+  passcrow restore --imap USER@HOST[,...] [--name NAME] [--list]
+                                   bring a pack copy back from the mailbox on a new computer
   passcrow recover-ephemeral SERVER:- [--code -] [--name NAME]
                                    round 1 for a reference client's ephemeral recovery name; SERVER:-
                                    reads the user key from standard input (SERVER:USERKEY works too)
-  passcrow forget NAME             deletes the escrows, then the pack
+  passcrow forget NAME             deletes the fragments it can reach, then the pack (which voids the rest)
   passcrow import FILE [--name NAME]   import a pack file (ours or the reference client's .passcrow)
   passcrow export NAME --out F     write a pack to a file (for a backup or another device)
   passcrow remind                  show a notification when renewal is due, then exit
 
 Codes and user keys given as arguments (--code C, SERVER:USERKEY) can be
 read by other programs on this computer while passcrow runs, and stay in
-the shell's history: prefer standard input or the prompt.
+the shell's history: prefer standard input or the prompt. Passwords are
+never arguments: password-file=F, --imap-password-file F, or the prompt.
 
-verify, recover and recover-ephemeral name the servers they will contact,
-and contact a server you have not protected anything with (nor the public
-passcrow.mailpile.is) only with --trust-servers: a pack or recovery name
-from someone else can point at servers they run, to collect your codes.
+verify, recover, check and recover-ephemeral name the servers they will
+contact, and contact a server you have not protected anything with (nor
+the public passcrow.mailpile.is) only with --trust-servers: a pack or
+recovery name from someone else can point at servers they run, to collect
+your codes. restore asks the same of a pack copy naming such servers.
 
 Every command takes --json (one JSON object on stdout) and --home DIR
 (keep config and packs as files in DIR instead of the OS keychain; the same
 as PASSCROW_HOME=DIR). Run "passcrow COMMAND --help" for a command's flags.
 
-Exit codes: 0 done, 1 failure, 2 usage (also: servers not trusted yet, see
---trust-servers), 3 no such item, 4 recovery not possible yet (wrong or too
-few codes), 5 server unreachable or refused (also: it asks for more work
-than --max-hashcash-bits).
+Exit codes: 0 done, 1 failure (check: a location lost its fragment), 2
+usage (also: servers not trusted yet, see --trust-servers), 3 no such
+item, 4 recovery not possible yet (wrong or too few codes or fragments),
+5 server unreachable or refused (also: it asks for more work than
+--max-hashcash-bits; a mail server refused the login).
 `
 
 // env is what a command runs with; tests build one without touching the
@@ -98,6 +111,9 @@ var commands = map[string]command{
 	"verify":            {runVerify},
 	"recover":           {runRecover},
 	"recover-ephemeral": {runRecoverEphemeral},
+	"check":             {runCheck},
+	"backup-pack":       {runBackupPack},
+	"restore":           {runRestore},
 	"forget":            {runForget},
 	"import":            {runImport},
 	"export":            {runExport},

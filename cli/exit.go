@@ -9,6 +9,8 @@ import (
 	"github.com/passcrow/passcrow-desktop/internal/packstore"
 
 	"github.com/passcrow/passcrow-desktop/recovery"
+	"github.com/passcrow/passcrow-desktop/recovery/friend"
+	"github.com/passcrow/passcrow-desktop/recovery/mailbox"
 )
 
 // exitCode maps an error to the documented exit codes.
@@ -30,14 +32,17 @@ func exitCode(err error) int {
 	case errors.Is(err, recovery.ErrIncorrectCode), errors.Is(err, recovery.ErrNeedMoreCodes),
 		errors.Is(err, recovery.ErrCodeExpired),
 		errors.Is(err, recovery.ErrCodeFormat), errors.Is(err, recovery.ErrUnknownPrefix),
-		errors.Is(err, recovery.ErrNotEnough), errors.Is(err, recovery.ErrNoMatch):
+		errors.Is(err, recovery.ErrNotEnough), errors.Is(err, recovery.ErrNoMatch),
+		errors.Is(err, recovery.ErrWrongFragment), errors.Is(err, recovery.ErrNotThisPack):
 		return ExitIncomplete
 	case errors.As(err, &se), errors.As(err, &urlErr), errors.As(err, &oe),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, errTooFewSent),
 		errors.Is(err, recovery.ErrRateLimited), errors.Is(err, recovery.ErrBadResponse),
 		errors.Is(err, recovery.ErrInsufficientPayment), errors.Is(err, recovery.ErrUnsupportedKind),
 		errors.Is(err, recovery.ErrNoPaymentScheme), errors.Is(err, recovery.ErrInsecureServer),
-		errors.Is(err, recovery.ErrPaymentTooCostly):
+		errors.Is(err, recovery.ErrPaymentTooCostly),
+		errors.Is(err, mailbox.ErrLogin), errors.Is(err, mailbox.ErrUnreachable), errors.Is(err, mailbox.ErrTLS),
+		errors.Is(err, mailbox.ErrFull), errors.Is(err, mailbox.ErrRefused), errors.Is(err, friend.ErrAuth), errors.Is(err, friend.ErrNoTLS):
 		return ExitServer
 	}
 	return ExitFailure

@@ -6,16 +6,22 @@ import (
 	"fmt"
 
 	"github.com/passcrow/passcrow-desktop/internal/packstore"
-
+	"github.com/passcrow/passcrow-desktop/internal/termtext"
 	"github.com/passcrow/passcrow-desktop/recovery"
+	"github.com/passcrow/passcrow-desktop/recovery/friend"
+	"github.com/passcrow/passcrow-desktop/recovery/paper"
 )
 
 func runForget(e *env, args []string) error {
 	var c commonFlags
-	fs := newFlagSet(e, "forget", "NAME [--force]", &c)
-	force := fs.Bool("force", false, "delete the pack even when some escrows could not be deleted")
+	fs := newFlagSet(e, "forget", "NAME [--force] [--imap-password-file [ACCOUNT=]F]", &c)
+	force := fs.Bool("force", false, "delete the pack even when some fragments could not be deleted")
+	logins := mailboxFlags(fs)
 	name, err := parseName(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := logins.ready(); err != nil {
 		return err
 	}
 	st, err := e.openStore(&c)
@@ -29,24 +35,60 @@ func runForget(e *env, args []string) error {
 	case err != nil && !*force:
 		return fmt.Errorf("forget: %w (with --force the unreadable pack is deleted; its escrows then expire on their own)", err)
 	case err != nil:
-		e.notice("passcrow: the pack cannot be read, so its escrows cannot be deleted; they expire on their own")
+		e.notice("passcrow: the pack cannot be read, so its fragments cannot be deleted; escrows expire on their own")
 	}
-	// The escrows go first: the pack is what lets us find them, so it is
-	// kept until they are gone (or the user says to give up on them).
+	// The fragments go first: the pack is what lets us find them, so it
+	// is kept until they are gone (or the user says to give up on them).
+	var voided []string
 	if p != nil {
-		if err := recovery.Forget(context.Background(), p, keepers()); err != nil {
+		if err := recovery.Forget(context.Background(), p, e.keepers(logins)); err != nil {
 			if !*force {
 				return fmt.Errorf("forget: the pack is kept so you can try again (or use --force): %w", err)
 			}
-			e.notice("passcrow: some escrows could not be deleted and will expire on their own: %v", err)
+			e.notice("passcrow: some fragments could not be deleted; escrows expire on their own, and deleting the pack makes every fragment useless: %v", err)
 		}
+		voided = voidedByForget(p)
 	}
 	if err := packstore.DeletePartial(st, name); err != nil {
 		e.notice("passcrow: could not remove kept codes: %v", err)
 	}
-	if err := packstore.Delete(st, name); err != nil {
-		return fmt.Errorf("forget: the escrows are deleted, but the pack is not: %w", err)
+	if err := packstore.DeleteSeen(st, name); err != nil {
+		e.notice("passcrow: could not remove the health check's dates: %v", err)
 	}
-	e.result(&c, map[string]any{"name": name, "forgotten": true}, fmt.Sprintf("Forgot %q and deleted its escrows.\n", name))
+	if err := packstore.Delete(st, name); err != nil {
+		return fmt.Errorf("forget: the fragments are deleted, but the pack is not: %w", err)
+	}
+	text := fmt.Sprintf("Forgot %q and deleted its fragments.\n", name)
+	if len(voided) > 0 {
+		text += "These cannot be deleted from here, but they are useless now: the keys that opened them were in the pack, which is gone.\n"
+		for _, v := range voided {
+			text += "  " + v + "\n"
+		}
+	}
+	res := map[string]any{"name": name, "forgotten": true}
+	if len(voided) > 0 {
+		res["voided"] = voided
+	}
+	e.result(&c, res, text)
 	return nil
+}
+
+// voidedByForget names the fragments that Forget cannot reach (a letter
+// in a friend's inbox, a printed sheet): deleting the pack destroys the
+// keys they are sealed under ("crypto-shredding").
+func voidedByForget(p *recovery.Pack) []string {
+	var out []string
+	for _, r := range p.Records {
+		switch r.Kind {
+		case friend.Kind:
+			out = append(out, termtext.Clean(r.Hint)+": the letter in your friend's inbox")
+		case paper.Kind:
+			s := termtext.Clean(r.Hint) + ": the printed copy"
+			if f := recordFile(r); f != "" {
+				s += " (its PDF file is deleted)"
+			}
+			out = append(out, s)
+		}
+	}
+	return out
 }

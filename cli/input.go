@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/passcrow/passcrow-desktop/internal/papercode"
 	"github.com/passcrow/passcrow-desktop/internal/termtext"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
@@ -128,23 +129,60 @@ func (e *env) expandCodes(cmd string, codes []string) ([]string, error) {
 	return out, nil
 }
 
-// promptCodes asks a person at the terminal for codes until those typed
-// and those accepted earlier cover every location p needs, or an empty
-// line. A line that is not a code of this pack is said so and asked
+// prompt asks a person at the terminal for what the recovery still
+// needs, until what is in and the codes typed could be enough, or an
+// empty line: codes (collected here, sent later, all at once), the text
+// of a sheet or the path of a file (gathered at once: that spends
+// nothing). A line that is not a code of this pack is said so and asked
 // again: nothing has been sent yet.
-func (e *env) promptCodes(p *recovery.Pack, fetched map[string]recovery.Fragment) ([]string, error) {
-	need := p.Need() - len(fetched)
-	fmt.Fprintf(e.stderr, "Type the codes you received, one per line (%d needed; an empty line when done).\n", need)
+func (e *env) prompt(g *gathering) ([]string, error) {
+	p := g.p
+	needs := g.r.Needs()
+	onlyCodes := true
+	for _, ask := range needs {
+		if ask != 0 {
+			onlyCodes = false
+		}
+	}
+	ask := "code: "
+	if onlyCodes && len(p.Groups) == 0 {
+		fmt.Fprintf(e.stderr, "Type the codes you received, one per line (%d needed; an empty line when done).\n", p.Need()-len(g.r.Fetched()))
+	} else {
+		fmt.Fprintf(e.stderr, "Recovery needs %s (%s so far). Still to come:\n%s", needText(p), progressText(p, g.r.Fetched()), needsLines(p, needs))
+		fmt.Fprintln(e.stderr, "Type a code, the text of a sheet (it starts with PC1), or the path of a file (a photo of a sheet, "+
+			"a friend's letter, a fragment file), one per line; an empty line when done.")
+		ask = "> "
+	}
 	var codes []string
-	got := map[int]bool{}
-	for len(got) < need {
-		fmt.Fprint(e.stderr, "code: ")
+	got := map[string]bool{}
+	for !g.open() {
+		with := map[string]bool{}
+		for k := range g.r.Fetched() {
+			with[k] = true
+		}
+		for k := range got {
+			with[k] = true
+		}
+		if len(codes) > 0 && enoughFrom(p, with) {
+			break
+		}
+		fmt.Fprint(e.stderr, ask)
 		line, err := e.readLine()
 		if errors.Is(err, errNoInput) || (err == nil && line == "") {
 			break
 		}
 		if err != nil {
 			return nil, err
+		}
+		if fi, err := os.Stat(line); err == nil && fi.Mode().IsRegular() {
+			g.file(line)
+			continue
+		}
+		if strings.Contains(strings.ToUpper(line), papercode.Prefix) {
+			if err := e.promptSheet(g, line); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		i, _, err := recovery.RouteCode(p.Records, line)
 		if err != nil {
@@ -153,14 +191,51 @@ func (e *env) promptCodes(p *recovery.Pack, fetched map[string]recovery.Fragment
 			e.notice("  %v; type it again", err)
 			continue
 		}
-		if _, done := fetched[p.Records[i].Prefix]; done || got[i] {
-			e.notice("  a code starting with %s is in already", p.Records[i].Prefix)
+		rec := p.Records[i]
+		if _, done := g.r.Fetched()[rec.Prefix]; done || got[rec.Prefix] {
+			e.notice("  a code starting with %s is in already", rec.Prefix)
 			continue
 		}
-		got[i] = true
+		if needs[rec.Prefix] != 0 {
+			e.notice("  %s sends no code: %s", termtext.Clean(rec.Hint), howToGive(rec))
+			continue
+		}
+		got[rec.Prefix] = true
 		codes = append(codes, line)
 	}
 	return codes, nil
+}
+
+// promptSheet gathers a sheet's text typed at the prompt, on one line or
+// over several: each line is added and tried, quietly, until the text
+// opens a fragment or an empty line ends it; then what was wrong (where
+// the typos are) is said.
+func (e *env) promptSheet(g *gathering, first string) error {
+	text := first
+	for {
+		n := 0
+		for !g.open() {
+			rec, err := g.r.GatherAny(g.ctx, recovery.Input{Text: text})
+			if err != nil {
+				break
+			}
+			n++ // the lines may hold several sheets
+			g.accepted(rec, "accepted from the typed sheet")
+		}
+		if n > 0 || g.open() {
+			return nil
+		}
+		fmt.Fprint(e.stderr, "  (more of the sheet's text, or an empty line to end it) > ")
+		line, rerr := e.readLine()
+		if errors.Is(rerr, errNoInput) || (rerr == nil && line == "") {
+			g.text("the typed sheet", text)
+			return nil
+		}
+		if rerr != nil {
+			return rerr
+		}
+		text += "\n" + line
+	}
 }
 
 // cleanAll applies termtext.Clean to each of ss.

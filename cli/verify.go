@@ -31,14 +31,18 @@ func runVerify(e *env, args []string) error {
 	if err := e.checkServers("verify", st, p, *trust); err != nil {
 		return err
 	}
-	r := recovery.NewRecovery(p, keepers())
+	r := recovery.NewRecovery(p, e.keepers(nil))
 	// Locations whose codes an unfinished recover run already used need
 	// no new code.
 	r.Resume(packstore.LoadPartial(st, name, p, time.Now()))
 	results := r.RequestCodes(context.Background(), *lang)
 	out := []sentCode{}
 	var text strings.Builder
-	ok := 0
+	reachable := map[string]bool{}
+	for prefix := range r.Fetched() {
+		reachable[prefix] = true
+	}
+	sent := 0
 	for _, r := range results {
 		if r.Err != nil {
 			s := sentCode{Prefix: r.Record.Prefix, Error: termtext.Clean(r.Err.Error())}
@@ -46,16 +50,34 @@ func runVerify(e *env, args []string) error {
 			out = append(out, s)
 			continue
 		}
-		ok++
+		sent++
+		reachable[r.Record.Prefix] = true
 		s := sentFrom(r.Challenge)
 		s.Prefix = r.Record.Prefix
 		text.WriteString(s.text())
 		out = append(out, s)
 	}
-	fmt.Fprintf(&text, "Codes start with the letter shown. Type %d of them: passcrow recover %s --code - (or --code C ...)\n", p.Need(), termtext.Clean(name))
+	// Locations that send no code: the user gives what holds them.
+	var others []map[string]string
+	for _, rec := range p.Records {
+		if ask, ok := r.Needs()[rec.Prefix]; ok && ask != 0 {
+			reachable[rec.Prefix] = true
+			how := howToGive(rec)
+			fmt.Fprintf(&text, "  %s  %s: %s\n", rec.Prefix, termtext.Clean(rec.Hint), how)
+			others = append(others, map[string]string{"prefix": rec.Prefix, "hint": termtext.Clean(rec.Hint), "give": how})
+		}
+	}
+	if len(p.Groups) > 0 {
+		fmt.Fprintf(&text, "Codes start with the letter shown. Recovery needs %s: passcrow recover %s --code - (or --code C ...)\n", policyText(p), termtext.Clean(name))
+	} else {
+		fmt.Fprintf(&text, "Codes start with the letter shown. Type %d of them: passcrow recover %s --code - (or --code C ...)\n", p.Need(), termtext.Clean(name))
+	}
 	res := map[string]any{"name": name, "need": p.Need(), "sent": out}
-	if ok < p.Need() {
-		err = fmt.Errorf("%w: %d sent, %d needed", errTooFewSent, ok, p.Need())
+	if len(others) > 0 {
+		res["give"] = others
+	}
+	if !enoughFrom(p, reachable) {
+		err = fmt.Errorf("%w: %d sent, %d needed", errTooFewSent, sent, p.Need())
 		if c.json {
 			// One object on stdout: what was sent, and the failure.
 			res["error"], res["exit"] = err.Error(), exitCode(err)

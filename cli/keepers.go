@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/passcrow/passcrow-desktop/recovery"
+	"github.com/passcrow/passcrow-desktop/recovery/friend"
+	"github.com/passcrow/passcrow-desktop/recovery/mailbox"
+	"github.com/passcrow/passcrow-desktop/recovery/media"
+	"github.com/passcrow/passcrow-desktop/recovery/paper"
+)
+
+// keeperMakers make the Keeper of every kind this program knows, for
+// recover, check, forget and protect's clean-up. A new kind appends its
+// own in an init of its file.
+var keeperMakers = []func(e *env, m *mailLogins) recovery.Keeper{
+	func(*env, *mailLogins) recovery.Keeper { return &recovery.PasscrowKeeper{} },
+	func(e *env, m *mailLogins) recovery.Keeper {
+		return &mailbox.Keeper{Login: m.login(e), TLSConfig: m.tls}
+	},
+	func(*env, *mailLogins) recovery.Keeper { return friend.Keeper{} },
+	func(*env, *mailLogins) recovery.Keeper { return paper.Keeper{} },
+	func(*env, *mailLogins) recovery.Keeper { return media.Keeper{} },
+}
+
+// keepers knows every kind of location this program can use. m says
+// where mailbox passwords come from; nil asks at a terminal only.
+func (e *env) keepers(m *mailLogins) recovery.Keepers {
+	if m == nil {
+		m = &mailLogins{}
+	}
+	var ks []recovery.Keeper
+	for _, mk := range keeperMakers {
+		ks = append(ks, mk(e, m))
+	}
+	return recovery.NewKeepers(ks...)
+}
+
+// mailLogins are the passwords of the user's mailboxes for one command:
+// from --imap-password-file, from protect's own --location values, or
+// typed at the terminal when asked, each asked once. They stay in memory.
+type mailLogins struct {
+	files   strList           // [ACCOUNT=]FILE
+	caFiles strList           // --ca-file
+	known   map[string]string // by accountKey
+	tls     *tls.Config
+	// noPrompt keeps a command from asking (protect's clean-up).
+	noPrompt bool
+}
+
+// remember keeps a password the user gave for a's mailbox.
+func (m *mailLogins) remember(a mailbox.Account, pw string) {
+	if m.known == nil {
+		m.known = map[string]string{}
+	}
+	m.known[accountKey(a)] = pw
+}
+
+// mailboxFlags registers the flags that give mailbox passwords and CAs.
+func mailboxFlags(fs *flag.FlagSet) *mailLogins {
+	m := &mailLogins{}
+	fs.Var(&m.files, "imap-password-file", "read a mailbox's password from the first line of `[ACCOUNT=]FILE`; ACCOUNT is USER@HOST, HOST or USER "+
+		"(without it, the file is for every mailbox); repeat for more. At a terminal you are asked instead")
+	fs.Var(&m.caFiles, "ca-file", "trust the certificates in this PEM `FILE` too (a mail server with a private CA); repeatable")
+	return m
+}
+
+// ready reads the CA files.
+func (m *mailLogins) ready() error {
+	cfg, err := tlsFromCAFile(m.caFiles...)
+	if err != nil {
+		return usagef("--ca-file: %v", err)
+	}
+	m.tls = cfg
+	return nil
+}
+
+func accountKey(a mailbox.Account) string {
+	return strings.ToLower(a.Username + "@" + a.Host)
+}
+
+// errNoMailboxPassword means a mailbox's password was not given.
+var errNoMailboxPassword = errors.New("its password was not given")
+
+// password finds the password of a's mailbox: a file for it, else the
+// person at the terminal, else errNoMailboxPassword.
+func (m *mailLogins) password(e *env, a mailbox.Account) (string, error) {
+	key := accountKey(a)
+	if pw, ok := m.known[key]; ok {
+		if pw == "" {
+			return "", errNoMailboxPassword
+		}
+		return pw, nil
+	}
+	if m.known == nil {
+		m.known = map[string]string{}
+	}
+	for _, f := range m.files {
+		account, path, ok := strings.Cut(f, "=")
+		if !ok {
+			account, path = "", f
+		}
+		account = strings.ToLower(account)
+		if account != "" && account != key && account != strings.ToLower(a.Host) && account != strings.ToLower(a.Username) {
+			continue
+		}
+		pw, err := readPasswordFile(path)
+		if err != nil {
+			return "", fmt.Errorf("--imap-password-file: %w", err)
+		}
+		m.known[key] = pw
+		return pw, nil
+	}
+	if m.noPrompt || !e.terminal {
+		m.known[key] = ""
+		return "", errNoMailboxPassword
+	}
+	pw, err := e.readHiddenLine(fmt.Sprintf("Password of the mailbox %s at %s (empty to skip it): ", a.Username, a.Host))
+	if err != nil {
+		return "", err
+	}
+	m.known[key] = pw
+	if pw == "" {
+		return "", errNoMailboxPassword
+	}
+	return pw, nil
+}
+
+// login is the mailbox Keeper's Login: the record's account, and its
+// password as password finds it.
+func (m *mailLogins) login(e *env) func(context.Context, recovery.Record) (*recovery.Login, error) {
+	return func(_ context.Context, r recovery.Record) (*recovery.Login, error) {
+		a, err := mailbox.RecordAccount(r)
+		if err != nil {
+			return nil, err
+		}
+		pw, err := m.password(e, a)
+		if err != nil {
+			return nil, fmt.Errorf("the mailbox %s at %s: %w (give --imap-password-file, or run at a terminal to be asked)", a.Username, a.Host, err)
+		}
+		return &recovery.Login{Password: pw}, nil
+	}
+}
