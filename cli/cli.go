@@ -61,6 +61,7 @@ Usage:
   passcrow import FILE [--name NAME]   import a pack file (ours or the reference client's .passcrow)
   passcrow export NAME --out F     write a pack to a file (for a backup or another device)
   passcrow remind                  show a notification when renewal is due, then exit
+  passcrow --version               the version and the commit it was built from (also: passcrow version)
 
 Codes and user keys given as arguments (--code C, SERVER:USERKEY) can be
 read by other programs on this computer while passcrow runs, and stay in
@@ -127,7 +128,7 @@ func IsCommand(args []string) bool {
 		return false
 	}
 	_, ok := commands[args[0]]
-	return ok || args[0] == "help" || args[0] == "-h" || args[0] == "--help"
+	return ok || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || isVersionFlag(args[0])
 }
 
 // Main runs one command and returns the process exit code.
@@ -141,6 +142,9 @@ func (e *env) main(args []string) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(e.stdout, usage)
 		return ExitOK
+	}
+	if isVersionFlag(args[0]) { // see version.go
+		args = append([]string{"version"}, args[1:]...)
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
