@@ -49,7 +49,7 @@ var wordingEN = wording{
 	inhScan:       "Take a photo of the square code on this sheet (or scan the sheet) and open the picture in the app, or type the text next to the code exactly as printed.",
 	inhMail:       "Passcrow sends a code by e-mail to your address, {address}. Type that code into the app.",
 	inhMailNoAddr: "Passcrow sends a code to your e-mail address. Type that code into the app.",
-	inhWait:       "Wait {days}. {Owner} is told at once and can stop the recovery during that time; this protects {owner} if the sheet is misused. If nobody stops it, open the app again after {days} and choose “I have a recovery sheet” once more: a new code comes by e-mail, and with it the app unlocks “{title}”.",
+	inhWait:       "Wait {days}. {Owner} is told at once and can stop the recovery during that time; this protects {owner} if the sheet is misused. Then choose “I have a recovery sheet” again: a new code unlocks “{title}”.",
 	inhPieces:     "If the app asks for more pieces of the key, they are kept here:",
 	keyCaption:    "Your key (type it exactly if you cannot scan):",
 	inhSafeText:   "Keep this sheet where others cannot see it, for example with a will or other important papers. Anyone who has it can start a recovery, but only you receive the code by e-mail, and {owner} is told. If {owner} gives you a newer sheet, destroy this one.",

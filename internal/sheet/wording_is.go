@@ -50,7 +50,7 @@ var wordingIS = wording{
 	inhScan:       "Taktu mynd af ferningslaga kóðanum á þessu blaði (eða skannaðu blaðið) og opnaðu myndina í forritinu, eða sláðu inn textann við hliðina á kóðanum nákvæmlega eins og hann er prentaður.",
 	inhMail:       "Passcrow sendir kóða í tölvupósti á netfangið þitt, {address}. Sláðu þann kóða inn í forritið.",
 	inhMailNoAddr: "Passcrow sendir kóða á netfangið þitt. Sláðu þann kóða inn í forritið.",
-	inhWait:       "Bíddu í {days}. {Owner} fær strax að vita af þessu og getur stöðvað endurheimtina á meðan; það er vörn ef blaðið er misnotað. Ef enginn stöðvar hana skaltu opna forritið aftur eftir {days} og velja „Ég er með endurheimtarblað“ á ný: þá kemur nýr kóði í tölvupósti og með honum opnar forritið „{title}“.",
+	inhWait:       "Bíddu í {days}. {Owner} fær strax að vita af þessu og getur stöðvað endurheimtina á meðan; það er vörn ef blaðið er misnotað. Veldu svo „Ég er með endurheimtarblað“ aftur: nýr kóði opnar „{title}“.",
 	inhPieces:     "Ef forritið biður um fleiri hluta lykilsins eru þeir geymdir hér:",
 	keyCaption:    "Lykillinn þinn (sláðu hann inn nákvæmlega ef ekki er hægt að skanna):",
 	inhSafeText:   "Geymdu blaðið þar sem aðrir sjá það ekki, til dæmis með erfðaskrá eða öðrum mikilvægum skjölum. Hver sem hefur blaðið getur hafið endurheimt, en aðeins þú færð kóðann í tölvupósti og {owner} fær að vita af því. Ef {owner} lætur þig fá nýrra blað skaltu eyða þessu.",
