@@ -1,6 +1,8 @@
 // Command mkicon draws Icon.png, the app icon: a white shield with a
 // keyhole on a rounded blue square. It is a program rather than a drawing
-// so the icon can be regenerated exactly and reviewed as code.
+// so the icon can be regenerated exactly and reviewed as code. The
+// keyhole is wide and the shield fills the square so that both still read
+// at 16×16 and 32×32 (the release test renders those sizes to look at).
 //
 //	go run ./app/internal/mkicon -o Icon.png
 package main
@@ -73,7 +75,7 @@ func mix(bg, fg int) color.NRGBA {
 }
 
 func inRoundedSquare(u, v float64) bool {
-	const half, r = 0.94, 0.36
+	const half, r = 0.96, 0.34
 	dx := math.Max(math.Abs(u)-(half-r), 0)
 	dy := math.Max(math.Abs(v)-(half-r), 0)
 	return math.Abs(u) <= half && math.Abs(v) <= half && dx*dx+dy*dy <= r*r
@@ -82,7 +84,7 @@ func inRoundedSquare(u, v float64) bool {
 // inShield is a heater shield: a gently dipped top edge, straight sides,
 // and sides that curve in to a point at the bottom.
 func inShield(u, v float64) bool {
-	const w, top, mid, bottom = 0.56, -0.66, 0.05, 0.78
+	const w, top, mid, bottom = 0.62, -0.72, 0.02, 0.82
 	a := math.Abs(u)
 	if a > w {
 		return false
@@ -101,13 +103,13 @@ func inShield(u, v float64) bool {
 }
 
 func inKeyhole(u, v float64) bool {
-	const cy, r = -0.12, 0.15
+	const cy, r = -0.14, 0.2
 	if u*u+(v-cy)*(v-cy) <= r*r {
 		return true
 	}
-	if v < cy || v > 0.36 {
+	if v < cy || v > 0.42 {
 		return false
 	}
-	t := (v - cy) / (0.36 - cy)
-	return math.Abs(u) <= 0.06+0.04*t
+	t := (v - cy) / (0.42 - cy)
+	return math.Abs(u) <= 0.09+0.05*t
 }
