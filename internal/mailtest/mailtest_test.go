@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -166,11 +167,12 @@ func TestSendDeadline(t *testing.T) {
 	s := smtpFor(t, l.Addr().String(), verify.TLSNone)
 	// No bound on how long Send took (a loaded machine, -race): the
 	// server stays mute until the test ends, so a Send that returns at
-	// all was ended by the deadline, and says so.
+	// all was ended by the deadline, and says so: the context's, or the
+	// connection's that Send set from it (either timer may fire first).
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	err = s.Send(ctx, message("alice@example.org", "1234567", "en"))
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Send to a mute server: %v, want the context's deadline", err)
+	if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Send to a mute server: %v, want a deadline error", err)
 	}
 }
