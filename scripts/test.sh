@@ -38,10 +38,11 @@ failures=() skips=()
 # check NAME CMD [ARG...]: one check; exit status 77 means it could not
 # run here (a missing real part): skipped, or with CI=true failed.
 check() {
-  local name=$1 status=0
+  local name=$1 status=0 t0=$SECONDS
   shift
   echo "== $name"
   "$@" || status=$?
+  echo "   ($((SECONDS - t0)) s)"
   if [ "$status" -eq 0 ]; then
     passed=$((passed + 1))
   elif [ "$status" -eq 77 ] && [ "$ci" = false ]; then
@@ -115,8 +116,10 @@ go_tests() {
     "$@" 2>&1 | tee -a ci-artifacts/go-test.log
     return
   fi
+  local t0=$SECONDS
   "$@" 2>&1 | "$testsum" -log ci-artifacts/go-test.log -json ci-artifacts/go-test.json -counts "$counts" "${flags[@]}"
   status=("${PIPESTATUS[@]}")
+  echo "   ($((SECONDS - t0)) s)"
   add_counts "$counts" "$name"
   if [ -s "$counts" ] && [ "$(cut -d' ' -f2 "$counts")" != 0 ]; then
     failures+=("$name: $(cut -d' ' -f2 "$counts") (listed above, output in ci-artifacts/go-test.log)")
