@@ -91,6 +91,8 @@ func Run(opts Options) error {
 		return <-errc
 	default:
 		u.Start()
+		// Tell the user when something becomes due while the app runs.
+		u.WatchDue(time.NewTicker(screens.DueCheckInterval).C)
 	}
 	w.ShowAndRun()
 	return nil
@@ -132,6 +134,7 @@ func runUntilOpened(a fyne.App, opts Options, openErr error, open func() (*state
 		}
 		w, u, _ := mainWindow(a, st, opts)
 		u.Start()
+		u.WatchDue(time.NewTicker(screens.DueCheckInterval).C)
 		w.Show()
 		ew.Close()
 		return nil

@@ -7,13 +7,15 @@ import (
 	"unicode"
 )
 
-// The reminder runs at login (and on macOS daily) so that a yearly check
-// of the Recovery Packs happens without the app being open. The app calls
+// The reminder runs at login (and on macOS daily) so that the Recovery
+// Packs are checked without the app being open. The app calls
 //
-//	EnableAutostart(exe, "remind")
+//	EnableAutostart(exe, "remind", "--interval-days", "365", ...)
 //
-// with its own absolute path; EnableAutostart, DisableAutostart and
-// AutostartEnabled are implemented per OS in autostart_<os>.go.
+// with its own absolute path and the settings the reminder needs (it has
+// no app to ask), and again whenever they change; EnableAutostart,
+// DisableAutostart and AutostartEnabled are implemented per OS in
+// autostart_<os>.go.
 const (
 	autostartName  = "passcrow-remind"     // Linux .desktop file name
 	autostartLabel = "org.passcrow.remind" // macOS launchd label

@@ -19,8 +19,8 @@ func autostartFile() (string, error) {
 }
 
 // EnableAutostart writes a LaunchAgent that runs exe with args at login
-// and once a day after that; the reminder itself decides whether a year
-// has passed. launchd picks it up at the next login.
+// and once a day after that; the reminder itself decides whether renewal
+// is due. launchd picks it up at the next login.
 func EnableAutostart(exe string, args ...string) error {
 	if err := checkCommand(exe, args); err != nil {
 		return err

@@ -34,7 +34,7 @@ func EnableAutostart(exe string, args ...string) error {
 	entry := "[Desktop Entry]\n" +
 		"Type=Application\n" +
 		"Name=Passcrow reminder\n" +
-		"Comment=Reminds you once a year to check your Recovery Packs\n" +
+		"Comment=Tells you when your Recovery Packs need renewing\n" +
 		"Exec=" + desktopExec(append([]string{exe}, args...)) + "\n" +
 		"Terminal=false\n" +
 		"NoDisplay=true\n" +

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -186,32 +185,15 @@ func (s *Overview) forgetPrevious(name string) <-chan struct{} {
 }
 
 // exportPack saves an item's pack to a file the user picks, for a hard
-// copy or another computer. The pack holds no key: it is safe to keep
-// anywhere, as long as it is not lost.
+// copy or another computer. The pack holds no key, but it says what is
+// protected where, so it is saved as only the user can read it.
 func (u *UI) exportPack(name string) {
 	data, err := u.State.Export(name)
 	if err != nil {
 		u.showError(err)
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			u.showError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		go func() {
-			_, err := w.Write(data)
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				u.do(func() { u.showError(err) })
-			}
-		}()
-	}, u.Win)
-	d.SetFileName(name + ".passcrow-pack")
-	d.Show()
+	u.saveFile(lang.L("Save the pack"), name+".passcrow-pack", data, func(path string) {
+		dialog.ShowInformation(lang.L("Saved"), lang.L("Saved to {{.Path}}", map[string]any{"Path": path}), u.Win)
+	})
 }

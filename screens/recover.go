@@ -3,8 +3,6 @@ package screens
 import (
 	"context"
 	"errors"
-	"net/url"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -34,6 +32,7 @@ type Recovery struct {
 
 	Items    *widget.RadioGroup
 	Import   *widget.Button
+	Servers  *widget.Label // the servers the recovery contacts
 	Waiting  *widget.ProgressBarInfinite
 	Hints    []*widget.Label
 	Lines    map[string]*CodeLine // by code prefix
@@ -46,6 +45,7 @@ type Recovery struct {
 	Warning *widget.Label // on the secret's page: a location sent a wrong fragment
 	Copy    *widget.Button
 	Save    *widget.Button
+	Saved   *widget.Label // where the secret was saved
 	Renew   *widget.Button
 	secret  []byte
 	wrong   []state.Challenge
@@ -63,7 +63,10 @@ type CodeLine struct {
 	Hint   *widget.Label
 	Status *widget.Label
 	Resend *widget.Button
-	Open   *widget.Button // the server's page to visit, if it asked for one
+	// Open opens the page the server asked the user to visit (a
+	// payment, a CAPTCHA), named by its host; only on a click, and only
+	// when state.ActionLink accepts the link.
+	Open *widget.Button
 }
 
 // ShowRecovery opens the recovery wizard at the item name, or at the
@@ -76,7 +79,14 @@ func (u *UI) ShowRecovery(name string) {
 		s.showPick()
 		return
 	}
-	s.showCodes()
+	s.checkServers()
+}
+
+// checkServers asks before codes are requested from a server the user
+// never chose (see ServerTrust), then shows the codes page.
+func (s *Recovery) checkServers() {
+	title := lang.L("Recover “{{.Name}}”", map[string]any{"Name": s.Name})
+	s.ui.checkServers(s.Name, title, s.showCodes)
 }
 
 func (s *Recovery) showPick() {
@@ -97,15 +107,20 @@ func (s *Recovery) showPick() {
 			return
 		}
 		s.Name = s.Items.Selected
-		s.showCodes()
+		s.checkServers()
 	})
 	next.Importance = widget.HighImportance
 	body := container.NewVBox(para(lang.L("What do you want to recover?")), s.Items, s.Import, s.Error)
 	u.show(s, page(lang.L("Recover"), container.NewVScroll(body), widget.NewButton(lang.L("Cancel"), u.ShowOverview), next))
 }
 
-func (s *Recovery) showCodes() {
+func (s *Recovery) showCodes(servers []string) {
 	u := s.ui
+	s.Servers = para(lang.L("Servers contacted: {{.Servers}}", map[string]any{"Servers": strings.Join(servers, ", ")}))
+	s.Servers.Importance = widget.LowImportance
+	if len(servers) == 0 {
+		s.Servers.Hide()
+	}
 	s.Waiting = widget.NewProgressBarInfinite()
 	s.Code = widget.NewEntry()
 	s.Code.SetPlaceHolder(lang.L("Type a code from your e-mail or phone"))
@@ -119,6 +134,7 @@ func (s *Recovery) showCodes() {
 	intro := para(lang.L("Asking the servers to send the codes for “{{.Name}}”…", map[string]any{"Name": s.Name}))
 	body := container.NewVBox(
 		intro,
+		s.Servers,
 		s.Waiting,
 		hints,
 		container.NewBorder(nil, nil, nil, s.UseCode, s.Code),
@@ -161,7 +177,7 @@ func (s *Recovery) addHint(box *fyne.Container, c state.Challenge) {
 	l.Status.TextStyle = fyne.TextStyle{Bold: true}
 	l.Resend = widget.NewButtonWithIcon(lang.L("Send a new code"), theme.MailSendIcon(), func() { s.onResend(l) })
 	l.Resend.Hide()
-	l.Open = widget.NewButtonWithIcon(lang.L("Open page"), theme.ComputerIcon(), nil)
+	l.Open = widget.NewButtonWithIcon("", theme.ComputerIcon(), nil)
 	s.Lines[c.Prefix] = l
 	s.Hints = append(s.Hints, l.Hint)
 	s.setChallenge(l, c, false)
@@ -169,8 +185,10 @@ func (s *Recovery) addHint(box *fyne.Container, c state.Challenge) {
 }
 
 // setChallenge shows where the location sent its code (again, when
-// resent); a server asking for a visit (a payment, a CAPTCHA) before it
-// sends the code gets its page opened.
+// resent). A server may ask for a visit to a page first (a payment, a
+// CAPTCHA): its host is shown on a button that opens it, never opened
+// without a click, since the link comes from the server; a link
+// state.ActionLink refuses is not offered at all.
 func (s *Recovery) setChallenge(l *CodeLine, c state.Challenge, again bool) {
 	switch {
 	case c.Err != nil:
@@ -181,14 +199,24 @@ func (s *Recovery) setChallenge(l *CodeLine, c state.Challenge, again bool) {
 	default:
 		l.Hint.SetText(lang.L("Code {{.Prefix}}: sent to {{.Hint}}", map[string]any{"Prefix": c.Prefix, "Hint": c.Hint}))
 	}
-	link, err := url.Parse(c.ActionURL)
-	if c.ActionURL == "" || err != nil {
-		l.Open.Hide()
+	l.Open.Hide()
+	l.Open.OnTapped = nil
+	if c.ActionURL == "" && !c.LinkRefused {
 		return
 	}
-	l.Open.OnTapped = func() { s.ui.App.OpenURL(link) }
+	link, err := state.ActionLink(c.ActionURL)
+	if c.LinkRefused || err != nil {
+		l.Hint.SetText(l.Hint.Text + "\n" + lang.L("The server also sent a link to open, which Passcrow does not open: it is not a safe web address."))
+		return
+	}
+	l.Hint.SetText(l.Hint.Text + "\n" + lang.L("The server asks you to visit a page at {{.Host}} first.", map[string]any{"Host": link.Host}))
+	l.Open.SetText(lang.L("Open {{.Host}}", map[string]any{"Host": link.Host}))
+	l.Open.OnTapped = func() {
+		if err := s.ui.App.OpenURL(link); err != nil {
+			s.ui.showError(err)
+		}
+	}
 	l.Open.Show()
-	s.ui.App.OpenURL(link)
 }
 
 // markReceived shows that a location's code was accepted.
@@ -348,6 +376,9 @@ func (s *Recovery) showSecret() {
 		s.Copy.Disable()
 	}
 	s.Save = widget.NewButtonWithIcon(lang.L("Save to a file…"), theme.DocumentSaveIcon(), s.onSave)
+	s.Saved = para("")
+	s.Saved.Importance = widget.SuccessImportance
+	s.Saved.Hide()
 	s.Renew = widget.NewButtonWithIcon(lang.L("Renew with fresh fragments"), theme.ViewRefreshIcon(), func() {
 		secret := s.secret
 		s.secret = nil
@@ -371,6 +402,7 @@ func (s *Recovery) showSecret() {
 		widget.NewCard("", "", s.Secret),
 		s.Warning,
 		container.NewHBox(s.Copy, s.Save),
+		s.Saved,
 		para(lang.L("Now set a new password where you used this one, and then renew, so the servers keep fresh fragments that no one has seen codes for.")),
 	)
 	u.show(s, page(lang.L("Recover “{{.Name}}”", map[string]any{"Name": s.Name}), container.NewVScroll(body), s.Renew, done))
@@ -393,32 +425,13 @@ func (s *Recovery) onCopy() {
 	s.Copy.SetText(lang.L("Copied (cleared in a minute)"))
 }
 
+// onSave saves the secret to a file only the user can read.
 func (s *Recovery) onSave() {
-	secret := s.secret
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			s.ui.showError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		go func() {
-			_, err := w.Write(secret)
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			s.ui.do(func() {
-				if err != nil {
-					s.ui.showError(err)
-					return
-				}
-				s.Save.SetText(lang.L("Saved"))
-			})
-		}()
-	}, s.ui.Win)
-	d.SetFileName(filepath.Base(s.Name))
-	d.Show()
+	s.ui.saveFile(lang.L("Save the secret"), s.Name, s.secret, func(path string) {
+		s.Saved.SetText(lang.L("Saved to {{.Path}}", map[string]any{"Path": path}))
+		s.Saved.Show()
+		s.Save.SetText(lang.L("Saved"))
+	})
 }
 
 // importPack asks for a pack file (ours or a reference .passcrow), stores

@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -108,4 +109,59 @@ func (r *Reminders) offerCard() *widget.Card {
 		r.OfferError,
 	)
 	return widget.NewCard(lang.L("Remind me when I log in?"), "", body)
+}
+
+// DueCheckInterval is how often the running app looks for items that
+// became due for renewal (the app's ticker; tests send their own ticks).
+var DueCheckInterval = time.Hour
+
+// WatchDue shows a notification, while the app runs, when an item
+// becomes due for renewal, and puts the banner back on the overview. Each
+// tick on ticks checks the items against the state's clock. Items due
+// when watching starts are left to the overview's banner, and each item
+// is notified once until it is renewed. It stops when ticks is closed.
+func (u *UI) WatchDue(ticks <-chan time.Time) {
+	seen := map[string]bool{}
+	if due, err := u.State.Due(); err == nil {
+		for _, it := range due {
+			seen[it.Name] = true
+		}
+	}
+	checked := u.dueChecked
+	go func() {
+		for range ticks {
+			seen = u.notifyDue(seen)
+			if checked != nil {
+				checked <- struct{}{}
+			}
+		}
+	}()
+}
+
+// notifyDue notifies the items due now that were not in seen, and
+// returns the items due now.
+func (u *UI) notifyDue(seen map[string]bool) map[string]bool {
+	due, err := u.State.Due()
+	if err != nil {
+		return seen // the keychain may be locked: ask again next time
+	}
+	now := map[string]bool{}
+	var fresh []string
+	for _, it := range due {
+		now[it.Name] = true
+		if !seen[it.Name] {
+			fresh = append(fresh, it.Name)
+		}
+	}
+	if len(fresh) > 0 {
+		u.doAndWait(func() {
+			u.App.SendNotification(fyne.NewNotification(lang.L("Passcrow: renewal due"),
+				lang.L("Renew the recovery of {{.Names}} so it keeps working. Open Passcrow to renew.", map[string]any{"Names": strings.Join(fresh, ", ")})))
+			if _, ok := u.Current().(*Overview); ok {
+				u.renewalDismissed = false
+				u.ShowOverview()
+			}
+		})
+	}
+	return now
 }

@@ -42,7 +42,11 @@ func protectForTest(t *testing.T, u *UI, name string) {
 // protectPlanForTest protects p's name with TourSecret on the demo server.
 func protectPlanForTest(t *testing.T, u *UI, p state.Plan) {
 	t.Helper()
-	d, err := u.State.StartDemo(u.demoDir())
+	dir, err := u.demoDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := u.State.StartDemo(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,9 +27,17 @@ type Renew struct {
 // ShowRenew renews the item; secret is nil when the user must type it.
 func (u *UI) ShowRenew(name string, secret []byte) {
 	if secret != nil {
+		// Just recovered: the user saw the servers before the codes.
 		u.runRenew(name, secret, false)
 		return
 	}
+	// Renewing sends fresh fragments to the pack's servers: ask first
+	// when the user never chose one of them.
+	u.checkServers(name, lang.L("Renew “{{.Name}}”", map[string]any{"Name": name}), func([]string) { u.showRenewForm(name) })
+}
+
+// showRenewForm asks for the secret to renew name with.
+func (u *UI) showRenewForm(name string) {
 	s := &Renew{ui: u, Name: name}
 	s.Secret = widget.NewPasswordEntry()
 	s.Again = widget.NewPasswordEntry()

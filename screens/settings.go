@@ -61,7 +61,9 @@ func (u *UI) ShowSettings() {
 	s.Days.OnChanged = func(t string) {
 		if s.Days.Validator(t) == nil {
 			n, _ := strconv.Atoi(strings.TrimSpace(t))
-			u.State.SetReminderDays(n)
+			if err := u.State.SetReminderDays(n); err != nil {
+				s.reminderError(err)
+			}
 		}
 	}
 
@@ -72,7 +74,10 @@ func (u *UI) ShowSettings() {
 	s.Language = widget.NewSelect(labels, nil)
 	s.Language.SetSelected(languageLabel(u.State.Language()))
 	s.Language.OnChanged = func(label string) {
-		u.State.SetLanguage(languageNames[slices.Index(labels, label)])
+		if err := u.State.SetLanguage(languageNames[slices.Index(labels, label)]); err != nil {
+			s.reminderError(err)
+			return
+		}
 		s.Error.SetText(lang.L("The language changes the next time Passcrow starts."))
 		s.Error.Importance = widget.LowImportance
 		s.Error.Refresh()
@@ -85,7 +90,7 @@ func (u *UI) ShowSettings() {
 		// A choice made here answers the overview's one-time offer too.
 		u.State.SetAutostartOffered()
 		if err := u.State.SetAutostart(on); err != nil {
-			s.Error.SetText(lang.L("Could not change the login reminder: {{.Err}}", map[string]any{"Err": err.Error()}))
+			s.reminderError(err)
 		}
 	}
 
@@ -105,6 +110,12 @@ func (u *UI) ShowSettings() {
 	)
 	back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), u.ShowOverview)
 	u.show(s, page(lang.L("Settings"), container.NewVScroll(body), back))
+}
+
+// reminderError says the login reminder could not be changed.
+func (s *Settings) reminderError(err error) {
+	s.Error.Importance = widget.DangerImportance
+	s.Error.SetText(lang.L("Could not change the login reminder: {{.Err}}", map[string]any{"Err": err.Error()}))
 }
 
 type settingsError string

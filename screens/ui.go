@@ -60,6 +60,16 @@ type UI struct {
 	mailbox *Mailbox
 	// renewalDismissed hides the renewal banner for this session.
 	renewalDismissed bool
+	// demoStarted is closed when the last start of the demo server
+	// succeeded or failed (tests wait on it).
+	demoStarted chan struct{}
+	// saving is the last save dialog opened (tests drive it);
+	// lastSaveDir is where the last file was saved in this session.
+	saving      *SaveFile
+	lastSaveDir string
+	// dueChecked, when set before WatchDue, gets a value after each
+	// check (tests wait on it).
+	dueChecked chan struct{}
 
 	// Serial, when set, is held while a background goroutine updates
 	// widgets. Fyne's test driver runs fyne.Do at once on the calling
@@ -95,6 +105,11 @@ func New(a fyne.App, w fyne.Window, st *state.State, demoDir string) *UI {
 // Start shows the welcome screen on the first run, else the overview;
 // first of all, with no keychain, it asks whether packs may be files.
 func (u *UI) Start() {
+	// A login reminder from an older version, or from before the app
+	// moved, gets this executable and the settings as they are now.
+	if err := u.State.RefreshAutostart(); err != nil {
+		fyne.LogError("refreshing the login reminder", err)
+	}
 	if _, ask := u.State.NeedsStoreConsent(); ask {
 		u.ShowStoreConsent()
 		return
@@ -195,26 +210,42 @@ func para(text string) *widget.Label {
 	return l
 }
 
-// demoDir picks where the demo server keeps its data: given by Run, or a
-// private directory under the user's cache.
-func (u *UI) demoDir() string {
+// demoDir picks where the demo server keeps its data: given by Run, or
+// the user's own cache folder, which keeps the demo's escrows across
+// restarts (state.StartDemo checks that it is private). With no such
+// folder it is a fresh private one for this run, never a fixed name in
+// the shared temp folder, which another user could make first.
+func (u *UI) demoDir() (string, error) {
 	if u.DemoDir != "" {
-		return u.DemoDir
+		return u.DemoDir, nil
 	}
 	if d, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(d, "passcrow", "demo")
+		return filepath.Join(d, "passcrow", "demo"), nil
 	}
-	return filepath.Join(os.TempDir(), "passcrow-demo")
+	d, err := os.MkdirTemp("", "passcrow-demo-")
+	if err != nil {
+		return "", fmt.Errorf("demo server: %w", err)
+	}
+	u.DemoDir = d
+	return d, nil
 }
 
 // startDemo starts the demo server off the UI goroutine, then calls done
-// on it.
+// on it. Call it on the UI goroutine.
 func (u *UI) startDemo(done func(*state.Demo)) {
 	prog := dialog.NewCustomWithoutButtons(lang.L("Starting the demo server…"), widget.NewProgressBarInfinite(), u.Win)
 	prog.Show()
+	u.demoStarted = make(chan struct{})
+	started := u.demoStarted
+	dir, dirErr := u.demoDir()
 	go func() {
-		d, err := u.State.StartDemo(u.demoDir())
-		u.do(func() {
+		defer close(started)
+		var d *state.Demo
+		err := dirErr
+		if err == nil {
+			d, err = u.State.StartDemo(dir)
+		}
+		u.doAndWait(func() {
 			prog.Hide()
 			if err != nil {
 				u.showError(err)

@@ -60,6 +60,9 @@ func (s *State) Demo() *Demo {
 }
 
 func startDemo(dir string, port int) (*Demo, error) {
+	if err := privateDir(dir); err != nil {
+		return nil, fmt.Errorf("demo server: %w", err)
+	}
 	outbox := filepath.Join(dir, "outbox")
 	if err := os.MkdirAll(outbox, 0o700); err != nil {
 		return nil, fmt.Errorf("demo server: %w", err)

@@ -42,14 +42,22 @@ func (s *State) ReminderDays() int {
 	return d
 }
 
-// SetReminderDays saves the renewal interval.
-func (s *State) SetReminderDays(days int) { s.prefs.SetInt(prefReminderDays, days) }
+// SetReminderDays saves the renewal interval, and writes it into the
+// login reminder when that is on.
+func (s *State) SetReminderDays(days int) error {
+	s.prefs.SetInt(prefReminderDays, days)
+	return s.RefreshAutostart()
+}
 
 // Language is the chosen language ("" follows the system).
 func (s *State) Language() string { return s.prefs.StringWithFallback(prefLanguage, "") }
 
-// SetLanguage saves the language; it applies from the next start.
-func (s *State) SetLanguage(code string) { s.prefs.SetString(prefLanguage, code) }
+// SetLanguage saves the language; it applies from the next start, and
+// at once to the login reminder when that is on.
+func (s *State) SetLanguage(code string) error {
+	s.prefs.SetString(prefLanguage, code)
+	return s.RefreshAutostart()
+}
 
 // Welcomed reports whether the first-run screen was already shown.
 func (s *State) Welcomed() bool { return s.prefs.BoolWithFallback(prefWelcomed, false) }

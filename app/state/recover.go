@@ -36,9 +36,13 @@ type Recovery struct {
 	received map[string]bool // by prefix
 }
 
-// A Challenge says where one code went.
+// A Challenge says where one code went. ActionURL is a page the server
+// asks the user to visit first (checked again by ActionLink before it is
+// shown); LinkRefused says the server sent a link that was dropped as
+// unsafe to open.
 type Challenge struct {
 	Prefix, Hint, ActionURL string
+	LinkRefused             bool
 	Err                     error
 }
 
@@ -70,6 +74,7 @@ func challengeOf(rec recovery.Record, c recovery.Challenge, err error) Challenge
 	ch := Challenge{Prefix: rec.Prefix, Hint: rec.Hint, Err: err}
 	if err == nil {
 		ch.ActionURL = c.ActionURL
+		ch.LinkRefused = c.ActionURLRefused != ""
 		if c.Hint != "" {
 			ch.Hint = c.Hint
 		}
