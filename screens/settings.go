@@ -109,7 +109,7 @@ func (u *UI) ShowSettings() {
 		s.Error,
 	)
 	back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), u.ShowOverview)
-	u.show(s, page(lang.L("Settings"), container.NewVScroll(body), back))
+	u.show(s, page(lang.L("Settings"), container.NewVScroll(body), u.aboutButton(), back))
 }
 
 // reminderError says the login reminder could not be changed.
