@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 )
@@ -22,4 +24,22 @@ func MainOutGone(args []string, stdin io.Reader, stdout, stderr io.Writer, geten
 		}
 	}
 	return e.main(args)
+}
+
+// The provider-diversity warning looks up mail servers. Scripts run the
+// CLI in processes of this test binary, where PASSCROW_TEST_DNS points
+// Go's own resolver at the scripts' DNS server on loopback (a stand-in
+// for the internet's DNS, which tests cannot reach; script_dns_test.go).
+func init() {
+	addr := os.Getenv("PASSCROW_TEST_DNS")
+	if addr == "" {
+		return
+	}
+	diversityResolver = &net.Resolver{
+		PreferGo: true,
+		Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "udp", addr)
+		},
+	}
 }

@@ -133,9 +133,7 @@ func (g *gathering) input(what string, in recovery.Input) int {
 		rec, err := g.r.GatherAny(g.ctx, in)
 		if err != nil {
 			if n == 0 {
-				// GatherAny joins what each location found when one found
-				// more than "not mine"; else it is only ErrNotThisPack.
-				if _, joined := err.(interface{ Unwrap() []error }); !joined && errors.Is(err, recovery.ErrNotThisPack) {
+				if holdsNothing(err) {
 					err = errors.New("it holds no fragment this recovery still needs (another pack's, one given already, or none)")
 				}
 				g.fail(what, err)
@@ -146,6 +144,23 @@ func (g *gathering) input(what string, in recovery.Input) int {
 		g.accepted(rec, "accepted from "+what)
 	}
 	return n
+}
+
+// holdsNothing tells whether GatherAny found nothing that looks like a
+// fragment for any location: every location said "not mine" or "no
+// fragment in it" (GatherAny joins what each found when one found more
+// than "not mine").
+func holdsNothing(err error) bool {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return errors.Is(err, recovery.ErrNotThisPack)
+	}
+	for _, e := range j.Unwrap() {
+		if !errors.Is(e, recovery.ErrNotThisPack) && !errors.Is(e, recovery.ErrNoSealedText) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxGatherFile bounds a file read for gathering: a phone photo of a

@@ -78,7 +78,7 @@ func planLocation(e *env, raw string, pc *planContext) (*planned, error) {
 	}
 	k, ok := locationKinds[s.kind]
 	if !ok {
-		return nil, fmt.Errorf("--location %q: unknown kind %q (want %s)", raw, s.kind, strings.Join(kindNames(), ", "))
+		return nil, usagef("--location %q: unknown kind %q (want %s)", raw, s.kind, strings.Join(kindNames(), ", "))
 	}
 	group, _, err := s.opt("group")
 	if err != nil {

@@ -36,7 +36,7 @@ func passcrowPlanned(server, id, serverWhat, idWhat string, pc *planContext) (*p
 	if !ok {
 		var err error
 		if c, err = recovery.NewClient(server); err != nil {
-			return nil, fmt.Errorf("protect: %s: %w", serverWhat, err)
+			return nil, fmt.Errorf("%s: %w", serverWhat, err)
 		}
 		c.MaxHashcashBits = pc.maxBits
 		pc.clients[server] = c
@@ -44,7 +44,7 @@ func passcrowPlanned(server, id, serverWhat, idWhat string, pc *planContext) (*p
 	id = strings.TrimSpace(id)
 	l, err := recovery.NewPasscrowLocation(c, id)
 	if err != nil {
-		return nil, usagef("protect: %s: %v", idWhat, err)
+		return nil, usagef("%s: %v", idWhat, err)
 	}
 	p := &planned{loc: l, label: id + " via " + c.Server(), servers: []string{c.Server()}}
 	if kind, addr, err := recovery.ParseIdentity(id); err == nil && kind == "email" {

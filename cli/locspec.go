@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -33,21 +32,21 @@ func parseLocSpec(s string) (*locSpec, error) {
 	kind = strings.ToLower(strings.TrimSpace(kind))
 	value = strings.TrimSpace(value)
 	if !ok || kind == "" || value == "" {
-		return nil, fmt.Errorf("--location %q: start with KIND=VALUE (%s)", s, strings.Join(kindNames(), ", "))
+		return nil, usagef("--location %q: start with KIND=VALUE (%s)", s, strings.Join(kindNames(), ", "))
 	}
 	l := &locSpec{raw: s, kind: kind, value: value, opts: map[string]string{}, bare: map[string]bool{}, used: map[string]bool{}}
 	for _, p := range parts[1:] {
 		k, v, hasValue := strings.Cut(p, "=")
 		k = strings.ToLower(strings.TrimSpace(k))
 		if k == "" {
-			return nil, fmt.Errorf("--location %q: an empty option (two commas?)", s)
+			return nil, usagef("--location %q: an empty option (two commas?)", s)
 		}
 		if k == "password" || k == "pass" || k == "smtp-password" {
 			// Said before anything quotes the value back.
-			return nil, fmt.Errorf("--location %s=...: a password never goes on the command line (other programs can read it there); use password-file=FILE, or leave it out to be asked", kind)
+			return nil, usagef("--location %s=...: a password never goes on the command line (other programs can read it there); use password-file=FILE, or leave it out to be asked", kind)
 		}
 		if slices.Contains(l.order, k) {
-			return nil, fmt.Errorf("--location %q: %s is given twice", s, k)
+			return nil, usagef("--location %q: %s is given twice", s, k)
 		}
 		l.order = append(l.order, k)
 		if hasValue {
@@ -63,11 +62,11 @@ func parseLocSpec(s string) (*locSpec, error) {
 func (l *locSpec) opt(key string) (string, bool, error) {
 	l.used[key] = true
 	if l.bare[key] {
-		return "", false, fmt.Errorf("--location %q: %s needs a value (%s=...)", l.raw, key, key)
+		return "", false, usagef("--location %q: %s needs a value (%s=...)", l.raw, key, key)
 	}
 	v, ok := l.opts[key]
 	if ok && v == "" {
-		return "", false, fmt.Errorf("--location %q: %s= is empty", l.raw, key)
+		return "", false, usagef("--location %q: %s= is empty", l.raw, key)
 	}
 	return v, ok, nil
 }
@@ -89,7 +88,7 @@ func (l *locSpec) choice(key, def string, values ...string) (string, error) {
 	}
 	v = strings.ToLower(v)
 	if !slices.Contains(values, v) {
-		return "", fmt.Errorf("--location %q: %s=%s: want %s", l.raw, key, v, strings.Join(values, ", "))
+		return "", usagef("--location %q: %s=%s: want %s", l.raw, key, v, strings.Join(values, ", "))
 	}
 	return v, nil
 }
@@ -98,7 +97,7 @@ func (l *locSpec) choice(key, def string, values ...string) (string, error) {
 func (l *locSpec) flag(key string) (bool, error) {
 	l.used[key] = true
 	if _, ok := l.opts[key]; ok {
-		return false, fmt.Errorf("--location %q: %s takes no value", l.raw, key)
+		return false, usagef("--location %q: %s takes no value", l.raw, key)
 	}
 	return l.bare[key], nil
 }
@@ -109,7 +108,7 @@ func (l *locSpec) checkUsed() error {
 		if l.used[k] {
 			continue
 		}
-		return fmt.Errorf("--location %q: unknown option %q for %s", l.raw, k, l.kind)
+		return usagef("--location %q: unknown option %q for %s", l.raw, k, l.kind)
 	}
 	return nil
 }

@@ -266,11 +266,7 @@ func policyText(p *recovery.Pack) string {
 	}
 	terms := make([]string, len(p.Groups))
 	for i, g := range p.Groups {
-		if need := g.Need(); need < g.Size {
-			terms[i] = fmt.Sprintf("%d of %s", need, g.Name)
-		} else {
-			terms[i] = "all of " + g.Name
-		}
+		terms[i] = fmt.Sprintf("%d of %s", g.Need(), g.Name)
 	}
 	top, _ := p.Policy.Need(len(p.Groups))
 	switch {

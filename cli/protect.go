@@ -214,7 +214,7 @@ func (e *env) planLocations(f *protectFlags, pc *planContext) ([]*planned, error
 		}
 		p, err := passcrowPlanned(srv, id, fmt.Sprintf("--server %q", srv), fmt.Sprintf("--id %q", id), pc)
 		if err != nil {
-			return nil, err
+			return nil, protectErr(err)
 		}
 		p.kind = "server"
 		plans = append(plans, p)
@@ -222,10 +222,7 @@ func (e *env) planLocations(f *protectFlags, pc *planContext) ([]*planned, error
 	for _, raw := range f.locations {
 		p, err := planLocation(e, raw, pc)
 		if err != nil {
-			if errors.As(err, new(usageError)) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("protect: %w", err)
+			return nil, protectErr(err)
 		}
 		plans = append(plans, p)
 	}
@@ -235,6 +232,15 @@ func (e *env) planLocations(f *protectFlags, pc *planContext) ([]*planned, error
 		}
 	}
 	return plans, nil
+}
+
+// protectErr names the command in an error, keeping a usage error one.
+func protectErr(err error) error {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return usagef("protect: %s", ue.msg)
+	}
+	return fmt.Errorf("protect: %w", err)
 }
 
 // protectFailed says what a failed Protect left behind: the library has

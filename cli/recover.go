@@ -177,7 +177,10 @@ func (g *gathering) incomplete(cause error) error {
 	fetched := g.r.Fetched()
 	needs := g.r.Needs()
 	progress := progressText(g.p, fetched)
-	g.e.notice("  still needed (%s so far), from these:\n%s", progress, strings.TrimRight(needsLines(g.p, needs), "\n"))
+	g.e.notice("  not enough yet (%s); still to come:\n%s", progress, strings.TrimRight(needsLines(g.p, needs), "\n"))
+	if len(g.p.Groups) == 0 {
+		progress += " accepted"
+	}
 	ie := &incompleteError{groups: groupsJSON(g.p, fetched), probs: g.problems, needs: []map[string]string{}}
 	for _, rec := range g.p.Records {
 		if ask, ok := needs[rec.Prefix]; ok {
@@ -192,9 +195,9 @@ func (g *gathering) incomplete(cause error) error {
 	case g.openErr != nil:
 		ie.err = fmt.Errorf("recover: %w", g.openErr)
 	case cause != nil:
-		ie.err = fmt.Errorf("recover: %s accepted: %w", progress, cause)
+		ie.err = fmt.Errorf("recover: %s: %w", progress, cause)
 	default:
-		ie.err = fmt.Errorf("recover: %w: %s accepted", recovery.ErrNeedMoreCodes, progress)
+		ie.err = fmt.Errorf("recover: %w: %s", recovery.ErrNeedMoreCodes, progress)
 	}
 	return ie
 }
@@ -309,6 +312,9 @@ func enoughCodes(g *gathering, codes []string) error {
 	}
 	if enoughFrom(p, with) {
 		return nil
+	}
+	if len(codes) == 0 {
+		return g.incomplete(nil)
 	}
 	if len(p.Groups) == 0 {
 		return fmt.Errorf("recover: %w: %d codes for different locations are needed, %d given (%d accepted earlier)",

@@ -57,36 +57,54 @@ func exitCodeMain() {
 // in its work directory (the OS keychain is never touched) and VECTORS,
 // the reference vectors' directory.
 func TestScripts(t *testing.T) {
+	t.Parallel()
+	testscript.Run(t, scriptParams(t, "script", nil))
+}
+
+// scriptParams runs the scripts in testdata/DIR; setup, when set, adds
+// to each script's environment.
+func scriptParams(t *testing.T, dir string, setup func(*testscript.Env) error) testscript.Params {
 	vectors, err := filepath.Abs(filepath.Join("..", "..", "shared", "vectors"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	testscript.Run(t, testscript.Params{
-		Dir:                 filepath.Join("testdata", "script"),
+	dns := startDNS(t)
+	return testscript.Params{
+		Dir:                 filepath.Join("testdata", dir),
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("PASSCROW_HOME", filepath.Join(e.WorkDir, "home"))
 			e.Setenv("VECTORS", vectors)
+			e.Setenv("PASSCROW_TEST_DNS", dns)
 			// A race-enabled binary sleeps a second before exiting, to
 			// let reports out; scripts run dozens of them.
 			e.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+			if setup != nil {
+				return setup(e)
+			}
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"startserver": cmdStartServer,
-			"outboxcode":  cmdOutboxCode,
-			"filemode":    cmdFileMode,
-			"checkhome":   cmdCheckHome,
-			"onejson":     cmdOneJSON,
-			// script_cmds_test.go
-			"startstandin": cmdStartStandin,
-			"editpack":     cmdEditPack,
-			"writefile":    cmdWriteFile,
-			"kept":         cmdKept,
-			"agepartial":   cmdAgePartial,
-			"outgone":      cmdOutGone,
-		},
-	})
+		Cmds: scriptCmds,
+	}
+}
+
+var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []string){
+	"startserver": cmdStartServer,
+	"outboxcode":  cmdOutboxCode,
+	"filemode":    cmdFileMode,
+	"checkhome":   cmdCheckHome,
+	"onejson":     cmdOneJSON,
+	// script_cmds_test.go
+	"startstandin": cmdStartStandin,
+	"editpack":     cmdEditPack,
+	"writefile":    cmdWriteFile,
+	"kept":         cmdKept,
+	"agepartial":   cmdAgePartial,
+	"outgone":      cmdOutGone,
+	// script_files_test.go
+	"glob":   cmdGlob,
+	"typo":   cmdTypo,
+	"retype": cmdRetype,
 }
 
 // testMaxExpiration is what script servers grant at most. Under the

@@ -116,6 +116,12 @@ func (i packInfo) text() string {
 		due = "  RENEWAL DUE"
 	}
 	needed := fmt.Sprintf("%d of %d codes needed", i.Need, len(i.Locations))
+	for _, l := range i.Locations {
+		if l.Kind != recovery.KindPasscrow {
+			needed = fmt.Sprintf("%d of %d locations needed", i.Need, len(i.Locations))
+			break
+		}
+	}
 	if len(i.Groups) > 0 {
 		needed = fmt.Sprintf("at least %d of %d locations", i.Need, len(i.Locations))
 	}

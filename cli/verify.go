@@ -67,9 +67,13 @@ func runVerify(e *env, args []string) error {
 			others = append(others, map[string]string{"prefix": rec.Prefix, "hint": termtext.Clean(rec.Hint), "give": how})
 		}
 	}
-	if len(p.Groups) > 0 {
+	switch {
+	case len(p.Groups) > 0:
 		fmt.Fprintf(&text, "Codes start with the letter shown. Recovery needs %s: passcrow recover %s --code - (or --code C ...)\n", policyText(p), termtext.Clean(name))
-	} else {
+	case len(others) > 0:
+		fmt.Fprintf(&text, "Codes start with the letter shown. Any %d of these %d recover it: passcrow recover %s --code - (or --code C ...)\n",
+			p.Need(), len(p.Records), termtext.Clean(name))
+	default:
 		fmt.Fprintf(&text, "Codes start with the letter shown. Type %d of them: passcrow recover %s --code - (or --code C ...)\n", p.Need(), termtext.Clean(name))
 	}
 	res := map[string]any{"name": name, "need": p.Need(), "sent": out}
