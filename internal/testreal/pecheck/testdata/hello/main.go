@@ -1,0 +1,4 @@
+// A program to build for Windows in pecheck's tests.
+package main
+
+func main() { println("hello") }
