@@ -120,9 +120,14 @@ type Client struct {
 // NewClient makes a client for server, which is a bare host name (as
 // reference packs have it, meaning https://host) or an https URL. Plain
 // http is accepted only to a loopback IP literal (127.0.0.1, [::1]), not
-// to "localhost", which a resolver or proxy can send elsewhere.
+// to "localhost", which a resolver or proxy can send elsewhere. An
+// .onion server needs a Proxy (see Proxy.NewClient).
 func NewClient(server string) (*Client, error) {
-	base, name, err := parseServerURL(server)
+	return newClient(server, false)
+}
+
+func newClient(server string, proxied bool) (*Client, error) {
+	base, name, err := parseServerURL(server, proxied)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +153,7 @@ func (c *Client) Server() string { return c.name }
 // Host is the host (and port, if any) requests go to.
 func (c *Client) Host() string { return c.base.Host }
 
-func parseServerURL(server string) (base *url.URL, name string, err error) {
+func parseServerURL(server string, proxied bool) (base *url.URL, name string, err error) {
 	s := strings.TrimSpace(server)
 	if s == "" {
 		return nil, "", errors.New("empty passcrow server name")
@@ -166,11 +171,15 @@ func parseServerURL(server string) (base *url.URL, name string, err error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
 		return nil, "", fmt.Errorf("passcrow server %q: only scheme, host, port and path are allowed", server)
 	}
+	onion, err := checkOnion(u.Hostname(), proxied)
+	if err != nil {
+		return nil, "", fmt.Errorf("passcrow server %q: %w", server, err)
+	}
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopbackHost(u.Hostname()) {
-			return nil, "", fmt.Errorf("passcrow server %q: %w (plain http only to a loopback IP such as 127.0.0.1)", server, ErrInsecureServer)
+		if !isLoopbackHost(u.Hostname()) && !onion {
+			return nil, "", fmt.Errorf("passcrow server %q: %w (plain http only to a loopback IP such as 127.0.0.1, or to an .onion server through Tor)", server, ErrInsecureServer)
 		}
 	default:
 		return nil, "", fmt.Errorf("passcrow server %q: %w", server, ErrInsecureServer)

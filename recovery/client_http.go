@@ -98,7 +98,7 @@ func (c *Client) attempt(ctx context.Context, method, versionKey string, body []
 		return fmt.Errorf("passcrow server %s: %w", c.name, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "passcrow-desktop")
+	req.Header.Set("User-Agent", UserAgent) // the same for everyone: see client_proxy.go
 	hc := c.HTTP
 	if hc == nil {
 		hc = http.DefaultClient

@@ -72,7 +72,7 @@ func ParseEphemeralName(name string) (server, userKey string, err error) {
 	if strings.TrimSpace(name[:i]) == "" {
 		return "", "", fmt.Errorf("%w: no server before the ':'", ErrEphemeralName)
 	}
-	_, server, err = parseServerURL(name[:i])
+	_, server, err = parseServerURL(name[:i], true)
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %w", ErrEphemeralName, err)
 	}
@@ -200,11 +200,17 @@ type EphemeralRecovery struct {
 // NewEphemeralRecovery starts recovering from a recovery name (see
 // ParseEphemeralName). Nothing slow happens yet.
 func NewEphemeralRecovery(name string) (*EphemeralRecovery, error) {
+	return NewEphemeralRecoveryVia(name, nil)
+}
+
+// NewEphemeralRecoveryVia is NewEphemeralRecovery with the server reached
+// through p (nil: directly), which an .onion server needs.
+func NewEphemeralRecoveryVia(name string, p *Proxy) (*EphemeralRecovery, error) {
 	server, userKey, err := ParseEphemeralName(name)
 	if err != nil {
 		return nil, err
 	}
-	c, err := NewClient(server)
+	c, err := p.NewClient(server)
 	if err != nil {
 		return nil, err
 	}
@@ -319,7 +325,7 @@ func openEphemeralPack(packKey []byte, sealed, server, id string, escrowKey []by
 
 // hostOf is the host of a server name as packs have it, for hints.
 func hostOf(server string) string {
-	u, _, err := parseServerURL(server)
+	u, _, err := parseServerURL(server, true)
 	if err != nil {
 		return server
 	}

@@ -52,6 +52,9 @@ type Progress struct {
 	Location string  // Describe() of the location
 	Stage    string  // "paying", "sending", "done", ...
 	Fraction float64 // 0..1, or -1 when unknown
+	// Wait, when not zero, is a Spread's wait about to begin before the
+	// next contact; Stage says it in words (WaitingStage).
+	Wait time.Duration
 }
 
 // A Record is what a pack remembers about one placed fragment. Data is

@@ -25,12 +25,19 @@ type PackCopier interface {
 }
 
 // placeWithPack runs the second step of every PackCopier among locs, in
-// order; p.Records[i] is what locs[i] placed.
-func placeWithPack(ctx context.Context, p *Pack, locs []Location, report func(where, stage string, fraction float64)) error {
+// order; p.Records[i] is what locs[i] placed. beforeContact is Protect's
+// Spread: a PackCopier's second step is a contact of its own.
+func placeWithPack(ctx context.Context, p *Pack, locs []Location, report func(where, stage string, fraction float64),
+	beforeContact func(ctx context.Context, where string) error) error {
 	for i, l := range locs {
 		pc, ok := l.(PackCopier)
 		if !ok {
 			continue
+		}
+		if contactsSomeone(l) {
+			if err := beforeContact(ctx, l.Describe()); err != nil {
+				return fmt.Errorf("recovery: waiting before %s: %w", l.Describe(), err)
+			}
 		}
 		report(l.Describe(), "placing with the pack", -1)
 		r, err := pc.PlaceWithPack(ctx, p, p.Records[i])

@@ -63,7 +63,7 @@ func UnknownServers(p *Pack, known []string) []string {
 // normalServer is the name a Client gives server, or the trimmed input
 // when no Client would accept it.
 func normalServer(server string) string {
-	if _, name, err := parseServerURL(server); err == nil {
+	if _, name, err := parseServerURL(server, true); err == nil {
 		return name
 	}
 	return strings.TrimSpace(server)

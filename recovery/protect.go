@@ -28,6 +28,11 @@ type ProtectRequest struct {
 	Progress func(Progress)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Spread, when set, places at the locations in random order with
+	// random waits between contacts, reported through Progress, so that
+	// servers cannot link the escrows by their timing. Nil places them
+	// in order, at once.
+	Spread *Spread
 }
 
 // cleanupTimeout bounds deleting placed fragments after a failure, which
@@ -35,7 +40,8 @@ type ProtectRequest struct {
 const cleanupTimeout = 2 * time.Minute
 
 // Protect seals req.Secret under a new Recovery Key, splits the key as the
-// policy says and places one fragment at each location, in order. If any
+// policy says and places one fragment at each location, in order (or in
+// the random order of req.Spread). If any
 // placement fails, the fragments already placed are deleted before the
 // error is returned, so nothing is left behind that the user cannot see.
 // The key and the fragments are wiped from memory on return, so a
@@ -106,9 +112,19 @@ func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
 			req.Progress(Progress{Location: where, Stage: stage, Fraction: fraction})
 		}
 	}
-	for i, l := range locs {
+	// Record i is what locs[i] placed, whatever order they are placed in.
+	records, placed := make([]Record, m), make([]bool, m)
+	sp := req.Spread.start()
+	for n, i := range sp.order(m) {
+		l := locs[i]
 		prefix, _ := Prefix(i) // m <= MaxLocations
-		report(l.Describe(), "placing", float64(i)/float64(m))
+		if contactsSomeone(l) {
+			if err := sp.beforeContact(ctx, l.Describe(), req.Progress); err != nil {
+				err = fmt.Errorf("recovery: waiting before %s: %w", l.Describe(), err)
+				return nil, errors.Join(err, rollback(ctx, req, records, placed))
+			}
+		}
+		report(l.Describe(), "placing", float64(n)/float64(m))
 		r, err := l.Place(ctx, lay.frags[i], PlaceOptions{
 			Description: req.Description,
 			Expires:     req.Expires,
@@ -118,24 +134,26 @@ func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
 		if err == nil {
 			err = checkPlaced(l, prefix, &r)
 			if err != nil {
-				p.Records = append(p.Records, r) // placed, so it must be deleted
+				records[i], placed[i] = r, true // placed, so it must be deleted
 			}
 		}
 		if err != nil {
 			err = fmt.Errorf("recovery: placing a fragment at %s: %w", l.Describe(), err)
-			return nil, errors.Join(err, rollback(ctx, req, p.Records))
+			return nil, errors.Join(err, rollback(ctx, req, records, placed))
 		}
-		p.Records = append(p.Records, r)
-		report(l.Describe(), "placed", float64(i+1)/float64(m))
+		records[i], placed[i] = r, true
+		report(l.Describe(), "placed", float64(n+1)/float64(m))
 	}
+	p.Records = records
 	if len(p.Fragments) > 0 {
 		report(PackLocation, "placed", 1)
 	}
 	if err := p.validate(); err != nil {
-		return nil, errors.Join(err, rollback(ctx, req, p.Records))
+		return nil, errors.Join(err, rollback(ctx, req, records, placed))
 	}
-	if err := placeWithPack(ctx, p, locs, report); err != nil {
-		return nil, errors.Join(err, rollback(ctx, req, p.Records))
+	beforeContact := func(ctx context.Context, where string) error { return sp.beforeContact(ctx, where, req.Progress) }
+	if err := placeWithPack(ctx, p, locs, report, beforeContact); err != nil {
+		return nil, errors.Join(err, rollback(ctx, req, records, placed))
 	}
 	return p, nil
 }
@@ -154,14 +172,18 @@ func checkPlaced(l Location, prefix string, r *Record) error {
 	return nil
 }
 
-// rollback deletes placed fragments after a failure, on a context that
-// outlives a cancelled ctx. Whatever it cannot delete is named.
-func rollback(ctx context.Context, req ProtectRequest, placed []Record) error {
+// rollback deletes placed fragments (records[i] where placed[i]) after a
+// failure, on a context that outlives a cancelled ctx. Whatever it cannot
+// delete is named.
+func rollback(ctx context.Context, req ProtectRequest, records []Record, placed []bool) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	var errs []error
 	locs := requestLocations(req)
-	for i, r := range placed {
+	for i, r := range records {
+		if !placed[i] {
+			continue
+		}
 		k, err := req.Keepers.keeper(r.Kind)
 		if err != nil {
 			if lk, ok := locs[i].(Keeper); ok && lk.Kind() == r.Kind {

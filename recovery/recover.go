@@ -39,18 +39,33 @@ var ErrNeedMoreCodes = errors.New("recovery: more codes are needed")
 // the user a code, in the user's language. One location failing does not
 // stop the others; each result says how its location fared.
 func (r *Recovery) RequestCodes(ctx context.Context, language string) []ChallengeResult {
-	var out []ChallengeResult
-	for _, rec := range r.pack.Records {
+	return r.RequestCodesSpread(ctx, language, nil, nil)
+}
+
+// RequestCodesSpread is RequestCodes asking the locations in s's random
+// order with its waits between them, each wait told to progress first,
+// so that the servers cannot link the requests by their timing. The
+// results are in the pack's order all the same. With a nil s it is
+// RequestCodes. A wait cut short by ctx leaves the rest with ctx's error.
+func (r *Recovery) RequestCodesSpread(ctx context.Context, language string, s *Spread, progress func(Progress)) []ChallengeResult {
+	recs := r.pack.Records
+	results := make([]*ChallengeResult, len(recs))
+	sp := s.start()
+	for _, i := range sp.order(len(recs)) {
+		rec := recs[i]
 		r.mu.Lock()
 		_, have := r.fetched[rec.Prefix]
 		r.mu.Unlock()
 		if have {
 			continue
 		}
-		res := ChallengeResult{Record: rec}
+		res := &ChallengeResult{Record: rec}
 		k, err := r.codeKeeper(rec)
 		if errors.Is(err, ErrNoCode) {
 			continue // the user provides this one: see Needs and Gather
+		}
+		if err == nil {
+			err = sp.beforeContact(ctx, describe(rec), progress)
 		}
 		if err == nil {
 			res.Challenge, err = k.Challenge(ctx, rec, language)
@@ -58,7 +73,13 @@ func (r *Recovery) RequestCodes(ctx context.Context, language string) []Challeng
 		if err != nil {
 			res.Err = fmt.Errorf("recovery: asking %s for a code: %w", describe(rec), err)
 		}
-		out = append(out, res)
+		results[i] = res
+	}
+	var out []ChallengeResult
+	for _, res := range results {
+		if res != nil {
+			out = append(out, *res)
+		}
 	}
 	return out
 }

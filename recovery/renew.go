@@ -16,6 +16,7 @@ type RenewOptions struct {
 	Keepers  Keepers
 	Progress func(Progress)
 	Now      func() time.Time
+	Spread   *Spread // see ProtectRequest.Spread
 }
 
 // Renew protects secret afresh, with a new key and new fragments at
@@ -38,6 +39,7 @@ func Renew(ctx context.Context, old *Pack, secret []byte, locations []Location, 
 		Keepers:     o.Keepers,
 		Progress:    o.Progress,
 		Now:         o.Now,
+		Spread:      o.Spread,
 	})
 	if err != nil {
 		return nil, err

@@ -52,12 +52,17 @@ type Location struct {
 }
 
 var (
-	_ recovery.Location   = (*Location)(nil)
-	_ recovery.Identifier = (*Location)(nil)
-	_ recovery.Keeper     = (*Location)(nil)
-	_ recovery.Gatherer   = Keeper{}
-	_ recovery.Checker    = Keeper{}
+	_ recovery.Location      = (*Location)(nil)
+	_ recovery.Identifier    = (*Location)(nil)
+	_ recovery.LocalLocation = (*Location)(nil)
+	_ recovery.Keeper        = (*Location)(nil)
+	_ recovery.Gatherer      = Keeper{}
+	_ recovery.Checker       = Keeper{}
 )
+
+// ContactsNoOne marks a location that reaches no one over the network:
+// a recovery.Spread need not wait before it.
+func (l *Location) ContactsNoOne() {}
 
 // Kind is Kind.
 func (l *Location) Kind() string { return Kind }
