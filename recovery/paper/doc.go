@@ -8,5 +8,7 @@
 //
 // A printed sheet cannot be deleted from afar. Forgetting the pack
 // destroys the seal key, which makes every sheet of it unreadable for
-// good; Delete removes the PDF file if it is still where it was written.
+// good; Delete removes the PDF file if it is still where it was written,
+// unchanged (its hash is in the record): a pack from elsewhere cannot
+// make Forget delete any other file.
 package paper

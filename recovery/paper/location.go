@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -37,8 +38,9 @@ type Location struct {
 }
 
 var (
-	_ recovery.Location   = (*Location)(nil)
-	_ recovery.Identifier = (*Location)(nil)
+	_ recovery.Location      = (*Location)(nil)
+	_ recovery.Identifier    = (*Location)(nil)
+	_ recovery.LocalLocation = (*Location)(nil)
 )
 
 // Record data of a printed sheet.
@@ -48,7 +50,15 @@ type recordData struct {
 	File string `json:"file"`
 	// Printed is the sheet's date (Unix seconds), to tell sheets apart.
 	Printed int64 `json:"printed"`
+	// SHA256 is the hex SHA-256 of the PDF as written: Delete removes
+	// File only when it still is that PDF, so a pack from elsewhere
+	// cannot name a file of the user's for Forget to delete.
+	SHA256 string `json:"sha256,omitempty"`
 }
+
+// ContactsNoOne marks a location that reaches no one over the network:
+// a recovery.Spread need not wait before it.
+func (l *Location) ContactsNoOne() {}
 
 // Kind is "paper".
 func (l *Location) Kind() string { return Kind }
@@ -92,7 +102,15 @@ func (l *Location) Place(ctx context.Context, f recovery.Fragment, o recovery.Pl
 	if err := sheet.RenderFragment(&pdf, s, l.Paper); err != nil {
 		return recovery.Record{}, fmt.Errorf("making the sheet: %w", err)
 	}
-	path, err := freshName(l.Dir, date)
+	if l.Dir == "" {
+		return recovery.Record{}, errors.New("no folder was chosen for the sheet")
+	}
+	// Absolute, so Forget finds the file from any working directory.
+	dir, err := filepath.Abs(l.Dir)
+	if err != nil {
+		return recovery.Record{}, fmt.Errorf("saving the sheet in %s: %w", l.Dir, err)
+	}
+	path, err := freshName(dir, date)
 	if err != nil {
 		return recovery.Record{}, err
 	}
@@ -100,7 +118,8 @@ func (l *Location) Place(ctx context.Context, f recovery.Fragment, o recovery.Pl
 		os.Remove(path)
 		return recovery.Record{}, fmt.Errorf("saving the sheet in %s: %w", l.Dir, err)
 	}
-	raw, err := json.Marshal(recordData{SealKey: recovery.EncodeSealKey(key), File: path, Printed: date.Unix()})
+	sum := sha256.Sum256(pdf.Bytes())
+	raw, err := json.Marshal(recordData{SealKey: recovery.EncodeSealKey(key), File: path, Printed: date.Unix(), SHA256: hex.EncodeToString(sum[:])})
 	if err != nil {
 		os.Remove(path)
 		return recovery.Record{}, err
@@ -115,14 +134,11 @@ func (l *Location) Place(ctx context.Context, f recovery.Fragment, o recovery.Pl
 // freshName picks a sheet file name in dir that is not taken and
 // reserves it, so two sheets never overwrite each other or a user's file.
 func freshName(dir string, date time.Time) (string, error) {
-	if dir == "" {
-		return "", errors.New("no folder was chosen for the sheet")
-	}
 	var r [4]byte
 	if _, err := rand.Read(r[:]); err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, fmt.Sprintf("passcrow-sheet-%s-%s.pdf", date.Format("2006-01-02"), hex.EncodeToString(r[:])))
+	path := filepath.Join(dir, fmt.Sprintf("passcrow-sheet-%s-%s.pdf", date.Format(time.DateOnly), hex.EncodeToString(r[:])))
 	fh, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return "", fmt.Errorf("saving the sheet in %s: %w", dir, err)
