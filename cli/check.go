@@ -62,6 +62,11 @@ func runCheck(e *env, args []string) error {
 	if err := e.checkServers("check", st, p, *trust); err != nil {
 		return err
 	}
+	if e.willLogIn(p, logins) {
+		if err := e.checkMailHosts("check", st, p, *trust); err != nil {
+			return err
+		}
+	}
 	ks := e.keepers(logins)
 	now := time.Now()
 	seen, err := packstore.LastSeen(st, name, p)

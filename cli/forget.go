@@ -14,9 +14,10 @@ import (
 
 func runForget(e *env, args []string) error {
 	var c commonFlags
-	fs := newFlagSet(e, "forget", "NAME [--force] [--imap-password-file [ACCOUNT=]F]", &c)
+	fs := newFlagSet(e, "forget", "NAME [--force] [--imap-password-file [ACCOUNT=]F] [--trust-servers]", &c)
 	force := fs.Bool("force", false, "delete the pack even when some fragments could not be deleted")
 	logins := mailboxFlags(fs)
+	trust := trustFlag(fs)
 	name, err := parseName(fs, args)
 	if err != nil {
 		return err
@@ -40,6 +41,11 @@ func runForget(e *env, args []string) error {
 	// The fragments go first: the pack is what lets us find them, so it
 	// is kept until they are gone (or the user says to give up on them).
 	var voided []string
+	if p != nil && e.willLogIn(p, logins) {
+		if err := e.checkMailHosts("forget", st, p, *trust); err != nil {
+			return err
+		}
+	}
 	if p != nil {
 		if err := recovery.Forget(context.Background(), p, e.keepers(logins)); err != nil {
 			if !*force {

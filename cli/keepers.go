@@ -6,8 +6,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 
+	"github.com/passcrow/passcrow-desktop/internal/termtext"
 	"github.com/passcrow/passcrow-desktop/recovery"
 	"github.com/passcrow/passcrow-desktop/recovery/friend"
 	"github.com/passcrow/passcrow-desktop/recovery/mailbox"
@@ -24,7 +30,7 @@ var keeperMakers = []func(e *env, m *mailLogins) recovery.Keeper{
 		return &mailbox.Keeper{Login: m.login(e), TLSConfig: m.tls}
 	},
 	func(*env, *mailLogins) recovery.Keeper { return friend.Keeper{} },
-	func(*env, *mailLogins) recovery.Keeper { return paper.Keeper{} },
+	func(*env, *mailLogins) recovery.Keeper { return sheetKeeper{} },
 	func(*env, *mailLogins) recovery.Keeper { return media.Keeper{} },
 }
 
@@ -120,7 +126,7 @@ func (m *mailLogins) password(e *env, a mailbox.Account) (string, error) {
 		m.known[key] = ""
 		return "", errNoMailboxPassword
 	}
-	pw, err := e.readHiddenLine(fmt.Sprintf("Password of the mailbox %s at %s (empty to skip it): ", a.Username, a.Host))
+	pw, err := e.readHiddenLine(fmt.Sprintf("Password of the mailbox %s at %s (empty to skip it): ", termtext.Clean(a.Username), termtext.Clean(a.Host)))
 	if err != nil {
 		return "", err
 	}
@@ -145,4 +151,37 @@ func (m *mailLogins) login(e *env) func(context.Context, recovery.Record) (*reco
 		}
 		return &recovery.Login{Password: pw}, nil
 	}
+}
+
+// sheetKeeper is paper.Keeper whose Delete removes only a file that is a
+// sheet as this program writes them (passcrow-sheet-DATE-ID.pdf, a PDF,
+// not a link): a pack from elsewhere (import, restore) names its sheet's
+// file, and could name any file of the user's for forget to delete.
+type sheetKeeper struct{ paper.Keeper }
+
+var sheetName = regexp.MustCompile(`^passcrow-sheet-\d{4}-\d\d-\d\d-[0-9a-f]{8}\.pdf$`)
+
+func (k sheetKeeper) Delete(ctx context.Context, r recovery.Record) error {
+	path := recordFile(r)
+	if path == "" {
+		return k.Keeper.Delete(ctx, r)
+	}
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	ok := err == nil && fi.Mode().IsRegular() && sheetName.MatchString(filepath.Base(path))
+	if ok {
+		b := make([]byte, 4)
+		f, err := os.Open(path)
+		if err == nil {
+			_, err = io.ReadFull(f, b)
+			f.Close()
+		}
+		ok = err == nil && string(b) == "%PDF"
+	}
+	if !ok {
+		return fmt.Errorf("the pack says its sheet was saved as %q, which is not a sheet's PDF file: it was left alone", termtext.Clean(path))
+	}
+	return k.Keeper.Delete(ctx, r)
 }

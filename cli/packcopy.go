@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/passcrow/passcrow-desktop/internal/packstore"
@@ -171,7 +172,15 @@ func runRestore(e *env, args []string) error {
 	if len(servers) > 0 {
 		e.notice("  this pack contacts: %s", strings.Join(cleanAll(servers), ", "))
 	}
-	if err := e.trustServers("restore", "this copy of a pack", st, servers, recovery.UnknownServers(p, e.knownServers(st)), *trust); err != nil {
+	unknown := recovery.UnknownServers(p, e.knownServers(st))
+	chosen, _ := packstore.ChosenServers(st)
+	for _, h := range mailHosts(p) {
+		servers = append(servers, h)
+		if !slices.Contains(chosen, h) {
+			unknown = append(unknown, h)
+		}
+	}
+	if err := e.trustServers("restore", "this copy of a pack", st, servers, unknown, *trust); err != nil {
 		return err
 	}
 	if err := packstore.Save(st, local, p); err != nil {

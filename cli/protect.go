@@ -184,7 +184,7 @@ func runProtect(e *env, args []string) error {
 	}
 	// The user chose these servers: recovering this pack (or another
 	// naming them) will not ask for --trust-servers.
-	var chosen []string
+	chosen := mailHosts(p)
 	for _, pl := range plans {
 		chosen = append(chosen, pl.servers...)
 	}

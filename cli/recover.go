@@ -87,7 +87,12 @@ func runRecover(e *env, args []string) error {
 		}
 		g.file(f)
 	}
-	g.mailboxes(logins)
+	if e.willLogIn(p, logins) && !g.open() {
+		if err := e.checkMailHosts("recover", st, p, *trust); err != nil {
+			return err
+		}
+		g.mailboxes(logins)
+	}
 	if !g.open() {
 		if len(codes) == 0 && e.terminal {
 			codes, err = e.prompt(g)

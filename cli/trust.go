@@ -33,15 +33,20 @@ func trustFlag(fs *flag.FlagSet) *bool {
 type untrustedError struct {
 	cmd     string
 	what    string   // "this pack", "this recovery name"
+	sends   string   // "your codes" when empty
 	servers []string // all the pack names
 	unknown []string
 }
 
 func (u *untrustedError) Error() string {
-	return fmt.Sprintf("%s: stopped before sending anything: %s would send your codes to %s, not used here before "+
+	sends := u.sends
+	if sends == "" {
+		sends = "your codes"
+	}
+	return fmt.Sprintf("%s: stopped before sending anything: %s would send %s to %s, not used here before "+
 		"(not a server you protected something with, nor the public %s). Someone else's pack or recovery name can point "+
-		"at servers they run, to collect your codes. If it is yours, or you trust where it came from, run again with --trust-servers",
-		u.cmd, u.what, strings.Join(quoteAll(u.unknown), ", "), publicServers[0])
+		"at servers they run, to collect %s. If it is yours, or you trust where it came from, run again with --trust-servers",
+		u.cmd, u.what, sends, strings.Join(quoteAll(u.unknown), ", "), publicServers[0], sends)
 }
 
 func (u *untrustedError) jsonFields() map[string]any {
