@@ -74,4 +74,3 @@ func (e *env) checkMailHosts(cmd string, st platform.Store, p *recovery.Pack, tr
 func (e *env) willLogIn(p *recovery.Pack, m *mailLogins) bool {
 	return len(mailHosts(p)) > 0 && (len(m.files) > 0 || e.terminal)
 }
-
