@@ -70,7 +70,7 @@ func (e *refused) Error() string   { return e.msg }
 func (e *refused) Unwrap() []error { return e.errs }
 
 // Delete removes the fragment file when it is where it was written and
-// still opens with r's key, then the README beside it when no other
+// still is, byte for byte, what Place wrote there with r's key, then the README beside it when no other
 // fragment file is left there. A file that is gone, or a stick that is
 // not attached, is not an error: once the pack is deleted, its seal key
 // is gone and the file is unreadable for good. A file of that name that
@@ -87,8 +87,8 @@ func (Keeper) Delete(_ context.Context, r recovery.Record) error {
 	if err != nil {
 		return fmt.Errorf("media: %w", err)
 	}
-	if _, err := openText(key, string(b)); err != nil {
-		return nil // not ours: someone else's file took the name
+	if !isOurFile(key, b) {
+		return nil // not ours: someone else's file, or one changed since
 	}
 	if err := remove(d.Path); err != nil {
 		return fmt.Errorf("media: deleting %q: %w", d.Path, err)

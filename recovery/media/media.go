@@ -145,8 +145,7 @@ func (l *Location) Place(ctx context.Context, f recovery.Fragment, o recovery.Pl
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return recovery.Record{}, fmt.Errorf("media: %w", err)
 	}
-	content := fragmentMarker + "\n" + t.fileLine + "\n\n" + printed(sealed) + "\n"
-	if err := writeNew(path, []byte(content)); err != nil {
+	if err := writeNew(path, []byte(fileContent(t, sealed))); err != nil {
 		return recovery.Record{}, err
 	}
 	if writeReadme {
@@ -155,6 +154,34 @@ func (l *Location) Place(ctx context.Context, f recovery.Fragment, o recovery.Pl
 		}
 	}
 	return recovery.Record{Kind: Kind, Prefix: o.Prefix, Hint: l.hint(name, dir), Data: data}, nil
+}
+
+// fileContent is a fragment file as Place writes it.
+func fileContent(t texts, sealed string) string {
+	return fragmentMarker + "\n" + t.fileLine + "\n\n" + printed(sealed) + "\n"
+}
+
+// isOurFile tells whether b is, byte for byte, the fragment file Place
+// wrote for key in some language: sealing is deterministic (one key, one
+// fragment, a zero nonce), so the file can be written again and
+// compared. Delete removes nothing else: a pack can come from anywhere,
+// and its fragment could be pasted into a file of the user's.
+func isOurFile(key, b []byte) bool {
+	f, err := openText(key, string(b))
+	if err != nil {
+		return false
+	}
+	defer clear(f)
+	sealed, err := sealText(key, f)
+	if err != nil {
+		return false
+	}
+	for _, t := range languages {
+		if string(b) == fileContent(t, sealed) {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *Location) hint(name, dir string) string {
