@@ -96,6 +96,9 @@ type env struct {
 	terminal   bool
 	readHidden func() (string, error)
 	in         *bufio.Reader // see input()
+	// net is --proxy and --quick, for commands that talk to servers
+	// (proxy.go); nil for the others.
+	net *netOptions
 	// beforeWrite, when set, runs between the check that --out can be
 	// written and the write: tests make the write fail there.
 	beforeWrite func(path string)

@@ -47,7 +47,7 @@ func runRecoverEphemeral(e *env, args []string) error {
 		}
 		recoveryName = server + ":" + key
 	}
-	r, err := recovery.NewEphemeralRecovery(recoveryName)
+	r, err := e.ephemeralRecovery(recoveryName) // proxy.go
 	if err != nil {
 		return usagef("recover-ephemeral: %v", err)
 	}

@@ -34,6 +34,7 @@ func newFlagSet(e *env, name, synopsis string, c *commonFlags) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&c.json, "json", false, "print one JSON object on stdout")
 	fs.StringVar(&c.home, "home", "", "keep config and packs as files in `DIR` (default: $PASSCROW_HOME, else the OS keychain)")
+	e.net = addNetFlags(e, fs) // --proxy and --quick (proxy.go)
 	fs.Usage = func() {
 		fmt.Fprintf(e.stdout, "Usage: passcrow %s %s\n\nFlags:\n", name, synopsis)
 		fs.SetOutput(e.stdout)

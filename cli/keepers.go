@@ -25,7 +25,7 @@ import (
 // recover, check, forget and protect's clean-up. A new kind appends its
 // own in an init of its file.
 var keeperMakers = []func(e *env, m *mailLogins) recovery.Keeper{
-	func(*env, *mailLogins) recovery.Keeper { return &recovery.PasscrowKeeper{} },
+	func(e *env, _ *mailLogins) recovery.Keeper { return &recovery.PasscrowKeeper{Client: e.newClient} },
 	func(e *env, m *mailLogins) recovery.Keeper {
 		return &mailbox.Keeper{Login: m.login(e), TLSConfig: m.tls}
 	},

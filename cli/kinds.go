@@ -50,6 +50,8 @@ type planContext struct {
 	// logins keeps the mailbox passwords and CA files given, so that
 	// protect can delete what it placed when a later step fails.
 	logins *mailLogins
+	// newClient makes the clients: env.newClient, through --proxy.
+	newClient func(server string) (*recovery.Client, error)
 }
 
 // A planned location is a location and what protect knows of it beyond

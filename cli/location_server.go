@@ -35,7 +35,7 @@ func passcrowPlanned(server, id, serverWhat, idWhat string, pc *planContext) (*p
 	c, ok := pc.clients[server]
 	if !ok {
 		var err error
-		if c, err = recovery.NewClient(server); err != nil {
+		if c, err = pc.newClient(server); err != nil {
 			return nil, fmt.Errorf("%s: %w", serverWhat, err)
 		}
 		c.MaxHashcashBits = pc.maxBits

@@ -114,7 +114,7 @@ func runProtect(e *env, args []string) error {
 	if f.description == "" {
 		f.description = name
 	}
-	pc := &planContext{maxBits: f.maxBits, lang: f.lang, clients: map[string]*recovery.Client{},
+	pc := &planContext{maxBits: f.maxBits, lang: f.lang, clients: map[string]*recovery.Client{}, newClient: e.newClient,
 		accounts: map[string]string{}, logins: &mailLogins{noPrompt: true}}
 	plans, err := e.planLocations(&f, pc)
 	if err != nil {
@@ -129,6 +129,7 @@ func runProtect(e *env, args []string) error {
 	if err := buildPolicy(&req, plans, f.threshold, f.policy, f.preset); err != nil {
 		return err
 	}
+	req.Spread = e.spread(plannedServers(plans)) // proxy.go
 	if err := pc.logins.ready(); err != nil {
 		return err
 	}

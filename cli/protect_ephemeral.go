@@ -85,7 +85,7 @@ func runProtectEphemeral(e *env, args []string) error {
 	if err != nil {
 		return usagef("protect --ephemeral: %v", err)
 	}
-	locs, chosen, err := ephemeralLocations(ids, servers, *maxBits)
+	locs, chosen, err := ephemeralLocations(ids, servers, *maxBits, e.newClient)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func runProtectEphemeral(e *env, args []string) error {
 	if err := packstore.Save(st, name, p); err != nil {
 		// The escrows exist but no pack remembers them, and the name
 		// was not shown yet: delete them all.
-		ks := recovery.NewKeepers(&recovery.PasscrowKeeper{})
+		ks := recovery.NewKeepers(&recovery.PasscrowKeeper{Client: e.newClient})
 		if ferr := recovery.Forget(context.WithoutCancel(ctx), p, ks); ferr != nil {
 			e.notice("passcrow: could not delete the new escrows either: %v", ferr)
 		}
@@ -208,7 +208,7 @@ func ephemeralPolicy(threshold, holders int) (recovery.Policy, error) {
 
 // ephemeralLocations makes a Passcrow location per --id, sharing a
 // client per server, and returns the servers as packs name them.
-func ephemeralLocations(ids, servers []string, maxBits int) ([]*recovery.PasscrowLocation, []string, error) {
+func ephemeralLocations(ids, servers []string, maxBits int, newClient func(string) (*recovery.Client, error)) ([]*recovery.PasscrowLocation, []string, error) {
 	clients := map[string]*recovery.Client{}
 	var out []*recovery.PasscrowLocation
 	var names []string
@@ -220,7 +220,7 @@ func ephemeralLocations(ids, servers []string, maxBits int) ([]*recovery.Passcro
 		c, ok := clients[srv]
 		if !ok {
 			var err error
-			if c, err = recovery.NewClient(srv); err != nil {
+			if c, err = newClient(srv); err != nil {
 				return nil, nil, usagef("protect: --server %q: %v", srv, err)
 			}
 			c.MaxHashcashBits = maxBits

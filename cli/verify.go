@@ -35,7 +35,7 @@ func runVerify(e *env, args []string) error {
 	// Locations whose codes an unfinished recover run already used need
 	// no new code.
 	r.Resume(packstore.LoadPartial(st, name, p, time.Now()))
-	results := r.RequestCodes(context.Background(), *lang)
+	results := r.RequestCodesSpread(context.Background(), *lang, e.spread(recovery.PackServers(p)), e.progressPrinter())
 	out := []sentCode{}
 	var text strings.Builder
 	reachable := map[string]bool{}
