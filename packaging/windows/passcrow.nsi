@@ -14,7 +14,9 @@
 ; user's recovery packs (in the Windows Credential Manager) and settings:
 ; they are the user's data, and needed again after a reinstall.
 
-Unicode true
+; A 64-bit installer for a 64-bit app: it runs on every Windows Passcrow
+; runs on, and under wine64 without 32-bit wine.
+Target amd64-unicode
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 
@@ -44,7 +46,6 @@ SetCompressor /SOLID lzma
 !include MUI2.nsh
 !include LogicLib.nsh
 !include FileFunc.nsh
-!include x64.nsh
 
 !ifdef SIGN
   ; Signed as soon as makensis writes them, so the signed uninstaller is
@@ -88,14 +89,7 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "The Passcrow authors"
 !define MULTIUSER_INNERTEXT_INSTALLMODE_CURRENTUSER "Setja aðeins upp fyrir mig"
 !insertmacro MUI_LANGUAGE "Icelandic"
 
-LangString NEEDS64 ${LANG_ENGLISH} "Passcrow needs 64-bit Windows."
-LangString NEEDS64 ${LANG_ICELANDIC} "Passcrow þarf 64 bita Windows."
-
 Function .onInit
-  ${IfNot} ${RunningX64}
-    MessageBox MB_OK|MB_ICONSTOP "$(NEEDS64)" /SD IDOK
-    Abort
-  ${EndIf}
   SetRegView 64
   !insertmacro MULTIUSER_INIT
 FunctionEnd
