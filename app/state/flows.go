@@ -11,6 +11,11 @@ import (
 
 	"github.com/passcrow/passcrow-desktop/internal/packstore"
 	"github.com/passcrow/passcrow-desktop/recovery"
+	"github.com/passcrow/passcrow-desktop/recovery/friend"
+	"github.com/passcrow/passcrow-desktop/recovery/heir"
+	"github.com/passcrow/passcrow-desktop/recovery/mailbox"
+	"github.com/passcrow/passcrow-desktop/recovery/media"
+	"github.com/passcrow/passcrow-desktop/recovery/paper"
 )
 
 // ServerPolicy is what a server publishes about itself.
@@ -58,8 +63,19 @@ func loopback(server string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// keepers knows every kind of location a pack can name. A mailbox's
+// password comes from the keychain when the user let the app keep it,
+// else from the user (SetLoginAsker); heirs' escrows are on Passcrow
+// servers, reached with the same clients.
 func keepers() recovery.Keepers {
-	return recovery.NewKeepers(&recovery.PasscrowKeeper{Client: client})
+	return recovery.NewKeepers(
+		&recovery.PasscrowKeeper{Client: client},
+		&mailbox.Keeper{Login: mailboxLogin},
+		paper.Keeper{},
+		friend.Keeper{},
+		media.Keeper{},
+		&heir.Keeper{Client: client},
+	)
 }
 
 // FetchPolicy asks a server for its policy.
@@ -139,6 +155,14 @@ func (s *State) Protect(ctx context.Context, p Plan, progress ProgressFunc) erro
 		locs[i] = l
 		index[l.Describe()] = i
 	}
+	more, err := p.extraLocations()
+	if err != nil {
+		return err
+	}
+	for _, l := range more {
+		index[l.Describe()] = len(locs)
+		locs = append(locs, l)
+	}
 	report := func(pr recovery.Progress) {
 		i, ok := index[pr.Location]
 		if !ok || progress == nil {
@@ -156,7 +180,7 @@ func (s *State) Protect(ctx context.Context, p Plan, progress ProgressFunc) erro
 		pol = recovery.NofM(p.Threshold())
 	}
 	var pack *recovery.Pack
-	var err error
+	groups, groupsNeeded := p.groups(locs)
 	if old != nil {
 		pack, err = recovery.Renew(ctx, old, p.Secret, locs, recovery.RenewOptions{
 			Policy: pol, Expires: expires, Keepers: keepers(), Progress: report, Now: s.now,
@@ -164,6 +188,7 @@ func (s *State) Protect(ctx context.Context, p Plan, progress ProgressFunc) erro
 	} else {
 		pack, err = recovery.Protect(ctx, recovery.ProtectRequest{
 			Name: p.Name, Description: p.Name, Secret: p.Secret, Policy: pol, Locations: locs,
+			Groups: groups, GroupsNeeded: groupsNeeded,
 			Expires: expires, Keepers: keepers(), Progress: report, Now: s.now,
 		})
 	}
@@ -179,6 +204,9 @@ func (s *State) Protect(ctx context.Context, p Plan, progress ProgressFunc) erro
 	// The item is protected from here on: what fails now is a warning,
 	// and the old escrows are dealt with whatever happens to the plan.
 	var warn error
+	if err := s.afterPlaced(p, pack); err != nil {
+		warn = fmt.Errorf("%w: %w", ErrPlanNotSaved, err)
+	}
 	if err := s.savePlan(p); err != nil {
 		warn = fmt.Errorf("%w: %w", ErrPlanNotSaved, err)
 	}

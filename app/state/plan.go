@@ -6,6 +6,8 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+
+	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
 // Identity kinds a server may verify.
@@ -70,11 +72,61 @@ type Plan struct {
 	// one instead of forgetting its escrows: the secret was typed, and
 	// nothing shows it is the one the old pack holds (previous.go).
 	KeepOld bool
+	// Extras are the locations of other kinds (locations.go), after the
+	// identities; the policy counts them with the identities.
+	Extras []Extra
+	// Mailpile, when the plan has mailboxes and friends and nothing
+	// else, is Mailpile's preset instead of Policy: all but one of the
+	// mailboxes and all but one of the friends.
+	Mailpile bool
+}
+
+// Total is how many locations the plan has, of every kind.
+func (p Plan) Total() int { return len(p.Identities) + len(p.Extras) }
+
+// CanMailpile reports whether Mailpile's preset fits the plan: it has
+// mailboxes and friends, and no other kind of location.
+func (p Plan) CanMailpile() bool {
+	var boxes, friends int
+	for _, e := range p.Extras {
+		switch e.Kind {
+		case ExtraMailbox:
+			boxes++
+		case ExtraFriend:
+			friends++
+		default:
+			return false
+		}
+	}
+	return boxes > 0 && friends > 0 && len(p.Identities) == 0
+}
+
+// UsesMailpile reports whether Protect will use Mailpile's preset.
+func (p Plan) UsesMailpile() bool { return p.Mailpile && p.CanMailpile() }
+
+// MailpileNeeds is what Mailpile's preset needs: of the mailboxes and of
+// the friends.
+func (p Plan) MailpileNeeds() (boxes, ofBoxes, friends, ofFriends int) {
+	for _, e := range p.Extras {
+		switch e.Kind {
+		case ExtraMailbox:
+			ofBoxes++
+		case ExtraFriend:
+			ofFriends++
+		}
+	}
+	boxes, _ = recovery.AllButOne(ofBoxes).Need(ofBoxes)
+	friends, _ = recovery.AllButOne(ofFriends).Need(ofFriends)
+	return boxes, ofBoxes, friends, ofFriends
 }
 
 // Threshold is how many of the fragments recovery needs.
 func (p Plan) Threshold() int {
-	m := len(p.Identities)
+	if p.UsesMailpile() {
+		b, _, f, _ := p.MailpileNeeds()
+		return b + f
+	}
+	m := p.Total()
 	switch p.Policy {
 	case PolicyAnyOne:
 		return 1
@@ -123,10 +175,29 @@ func (p Plan) Check() error {
 		return errors.New("the item needs a name")
 	case len(p.Secret) == 0:
 		return errors.New("there is no secret to protect")
-	case len(p.Identities) == 0:
-		return errors.New("add at least one e-mail address or phone number")
-	case len(p.Servers) == 0:
+	case p.Total() == 0:
+		return errors.New("add at least one e-mail address or phone number, or another place")
+	case len(p.Servers) == 0 && p.NeedsServers():
 		return errors.New("choose at least one server")
 	}
+	for _, e := range p.Extras {
+		if err := e.Check(); err != nil {
+			return fmt.Errorf("%s: %w", e.Describe(), err)
+		}
+	}
 	return nil
+}
+
+// NeedsServers reports whether the plan has locations on Passcrow
+// servers: e-mail identities, or an heir that names no server.
+func (p Plan) NeedsServers() bool {
+	if len(p.Identities) > 0 {
+		return true
+	}
+	for _, e := range p.Extras {
+		if e.Kind == ExtraHeir && e.Server == "" {
+			return true
+		}
+	}
+	return false
 }
