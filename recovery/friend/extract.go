@@ -132,15 +132,74 @@ func looksLikeMail(b []byte) bool {
 	return mailHeader.Match(head) && !mayHold(string(head))
 }
 
-var (
-	tags   = regexp.MustCompile(`(?s)<(script|style)\b.*?</(script|style)\s*>|<[^>]*>`)
-	quotes = regexp.MustCompile(`(?m)^[ \t]*(?:[>|][ \t]*)+`)
-)
+var quotes = regexp.MustCompile(`(?m)^[ \t]*(?:[>|][ \t]*)+`)
 
 // htmlText is the text of an HTML part, enough to find a fragment in:
-// tags become spaces, entities characters.
+// tags become spaces, script and style elements go whole, entities
+// become characters. It is one pass over s: a regular expression for
+// "<script ...</script>" must look to the end of s at every "<script"
+// that has no end, and a mail of such tags took hours.
 func htmlText(s string) string {
-	return html.UnescapeString(tags.ReplaceAllString(s, " "))
+	lower := asciiLower(s)
+	var b strings.Builder
+	noEnd := map[string]bool{} // elements with no end tag from here on
+	noGT := false              // no '>' from here on
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 || noGT {
+			b.WriteString(s[i:])
+			break
+		}
+		b.WriteString(s[i : i+j])
+		i += j
+		if name := rawTextElement(lower[i+1:]); name != "" && !noEnd[name] {
+			if k := strings.Index(lower[i:], "</"+name); k >= 0 {
+				i += k
+				if gt := strings.IndexByte(s[i:], '>'); gt >= 0 {
+					i += gt + 1
+				} else {
+					i = len(s)
+				}
+				b.WriteByte(' ')
+				continue
+			}
+			noEnd[name] = true
+		}
+		k := strings.IndexByte(s[i:], '>')
+		if k < 0 {
+			noGT = true
+			continue
+		}
+		b.WriteByte(' ')
+		i += k + 1
+	}
+	return html.UnescapeString(b.String())
+}
+
+// rawTextElement is "script" or "style" when s starts with that name as
+// a whole word, else "".
+func rawTextElement(s string) string {
+	for _, name := range []string{"script", "style"} {
+		if rest, ok := strings.CutPrefix(s, name); ok && (rest == "" || !isWordByte(rest[0])) {
+			return name
+		}
+	}
+	return ""
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// asciiLower lowers ASCII letters only, so byte offsets stay those of s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // unquote takes the quote marks off every line ("> > text" is "text").
