@@ -40,6 +40,11 @@ type Recovery struct {
 	UseCode  *widget.Button
 	Received *widget.Label
 	Error    *widget.Label
+	// Gathers are the locations the user provides for (a sheet, a
+	// file, a mailbox; friends' letters under ""), by code prefix.
+	Gathers map[string]*GatherLine
+	// GroupsLabel says how far each group of a grouped pack is.
+	GroupsLabel *widget.Label
 
 	Secret  *widget.Label
 	Warning *widget.Label // on the secret's page: a location sent a wrong fragment
@@ -53,6 +58,9 @@ type Recovery struct {
 	started chan struct{} // closed when the codes were requested (tests wait on it)
 	pending chan struct{} // closed when the last submitted code was checked
 	resent  chan struct{} // closed when the last "Send a new code" was answered
+	// gathering is closed when the last sheet, file or password given
+	// was checked.
+	gathering chan struct{}
 }
 
 // A CodeLine is one location's row on the codes page: where its code
@@ -131,6 +139,10 @@ func (s *Recovery) showCodes(servers []string) {
 	s.UseCode.Disable()
 	s.Received = widget.NewLabel("")
 	hints := container.NewVBox()
+	gathers := container.NewVBox()
+	s.GroupsLabel = widget.NewLabel("")
+	s.GroupsLabel.TextStyle = fyne.TextStyle{Bold: true}
+	s.GroupsLabel.Hide()
 	intro := para(lang.L("Asking the servers to send the codes for “{{.Name}}”…", map[string]any{"Name": s.Name}))
 	body := container.NewVBox(
 		intro,
@@ -138,8 +150,10 @@ func (s *Recovery) showCodes(servers []string) {
 		s.Waiting,
 		hints,
 		container.NewBorder(nil, nil, nil, s.UseCode, s.Code),
+		gathers,
 		s.Error,
 		s.Received,
+		s.GroupsLabel,
 	)
 	cancel := widget.NewButton(lang.L("Cancel"), u.ShowOverview)
 	u.show(s, page(lang.L("Recover “{{.Name}}”", map[string]any{"Name": s.Name}), container.NewVScroll(body), cancel))
@@ -166,7 +180,18 @@ func (s *Recovery) showCodes(servers []string) {
 			}
 			s.Code.Enable()
 			s.UseCode.Enable()
-			s.updateReceived(0, rec.Need)
+			s.addGathers(gathers)
+			if len(rec.Challenges) == 0 {
+				// Nothing sends a code: only what the user provides.
+				s.Code.Hide()
+				s.UseCode.Hide()
+				intro.SetText(lang.L("Give what each place below asks for, in any order."))
+			} else if len(s.Gathers) > 0 {
+				intro.SetText(lang.L("The codes are on their way. Type them below as they arrive, in any order, and give what each other place below asks for."))
+			}
+			got, need := rec.Progress()
+			s.updateReceived(got, need)
+			s.updateGroups()
 			u.Win.Canvas().Focus(s.Code)
 		})
 	}()
@@ -313,22 +338,7 @@ func (s *Recovery) onCode() {
 			if line != nil {
 				line.markReceived()
 			}
-			for _, w := range wrong {
-				if l := s.Lines[w.Prefix]; l != nil {
-					l.markProblem(lang.L("Wrong fragment"), false)
-				}
-			}
-			switch {
-			case secret != nil:
-				s.secret, s.wrong = secret, wrong
-				s.showSecret()
-			case len(wrong) > 0:
-				s.Error.SetText(lang.L("{{.Where}} sent back a wrong fragment, so the secret cannot be opened yet. Type a code from another location.", map[string]any{"Where": hints(wrong)}))
-			case errors.Is(openErr, state.ErrNoMatch):
-				s.Error.SetText(lang.L("The codes were accepted, but the fragments do not fit together: one of these locations sent back a wrong fragment. A code from one more location will tell which."))
-			case openErr != nil:
-				s.Error.SetText(lang.L("Could not open the secret: {{.Err}}", map[string]any{"Err": errText(openErr)}))
-			}
+			s.afterFragment(secret, wrong, openErr)
 		})
 	}()
 }
