@@ -11,8 +11,9 @@ import (
 	"github.com/passcrow/passcrow-desktop/internal/wire"
 )
 
-// maxFailures wrong guesses void a code: with a million codes, guessing
-// is hopeless even across many codes in a row.
+// maxFailures wrong guesses void a code. A new code can be had every
+// ResendInterval, so wrong codes are also counted per escrow across
+// codes (guesses.go).
 const maxFailures = 5
 
 func (s *Server) serveRecovery(w http.ResponseWriter, r *http.Request) {
@@ -34,7 +35,8 @@ func (s *Server) serveRecovery(w http.ResponseWriter, r *http.Request) {
 // processRecovery trades a valid code and the escrow key for the escrowed
 // secret. The key is checked first, so only its holder can use up a code's
 // guesses; the code is then void after maxFailures wrong guesses or one
-// success.
+// success, and the escrow takes no code for a while after
+// maxWrongPerDay wrong ones (guesses.go).
 func (s *Server) processRecovery(ctx context.Context, req *wire.RecoveryRequest) (wire.RecoveryResponse, error) {
 	if req.Version != wire.Version {
 		return wire.RecoveryResponse{}, fmt.Errorf("%w: %q", ErrVersion, req.Version)
@@ -43,6 +45,9 @@ func (s *Server) processRecovery(ctx context.Context, req *wire.RecoveryRequest)
 	e, data, err := s.openEscrow(ctx, req.EscrowDataID, req.EscrowDataKey, now)
 	if err != nil {
 		return wire.RecoveryResponse{}, err
+	}
+	if s.guesses.blocked(e.ID, now) {
+		return wire.RecoveryResponse{}, ErrTooManyGuesses
 	}
 	guess := []byte(strings.ToUpper(strings.TrimSpace(req.Verification)))
 	var verdict error
@@ -65,6 +70,7 @@ func (s *Server) processRecovery(ctx context.Context, req *wire.RecoveryRequest)
 		return wire.RecoveryResponse{}, err
 	}
 	if verdict != nil {
+		s.guesses.wrongCode(e.ID, now)
 		return wire.RecoveryResponse{}, verdict
 	}
 	// An escrow with a waiting period (an heir's) answers its first

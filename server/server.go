@@ -24,6 +24,7 @@ type Server struct {
 	mux        *http.ServeMux
 	limiter    *rateLimiter
 	resend     *resendGate
+	guesses    *guessLedger
 	log        *slog.Logger
 
 	stopSweep chan struct{}
@@ -53,6 +54,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: encoding policy: %w", err)
 	}
 	s.resend = newResendGate(cfg.ResendInterval)
+	s.guesses = newGuessLedger()
 	if cfg.RateLimit > 0 {
 		s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
 	}
@@ -103,6 +105,7 @@ func (s *Server) sweep(ctx context.Context) {
 		s.limiter.prune(now)
 	}
 	s.resend.prune(now)
+	s.guesses.prune(now)
 	s.sweepReleases(ctx, now)
 }
 
