@@ -23,18 +23,21 @@ type Overview struct {
 	// Previous are the "Forget previous escrows" buttons, by item, for
 	// items renewed with a typed secret.
 	Previous map[string]*widget.Button
-	Empty    *widget.Label
-	New      *widget.Button
-	Import   *widget.Button
-	Settings *widget.Button
-	Mailbox  *widget.Button
+	// CheckNow and MailCopy are each item's "Check now" and "Save a copy
+	// in my mailbox" buttons, by item.
+	CheckNow, MailCopy map[string]*widget.Button
+	Empty              *widget.Label
+	New                *widget.Button
+	Import             *widget.Button
+	Settings           *widget.Button
+	Mailbox            *widget.Button
 	// Reminders are the banners on top: renewal due, login reminder.
 	Reminders *Reminders
 }
 
 // ShowOverview shows the list of protected items.
 func (u *UI) ShowOverview() {
-	s := &Overview{ui: u, Cards: map[string]*widget.Card{}, Previous: map[string]*widget.Button{}}
+	s := &Overview{ui: u, Cards: map[string]*widget.Card{}, Previous: map[string]*widget.Button{}, CheckNow: map[string]*widget.Button{}, MailCopy: map[string]*widget.Button{}}
 	s.New = widget.NewButtonWithIcon(lang.L("Protect something"), theme.ContentAddIcon(), func() { u.ShowSetup(state.Plan{}) })
 	s.New.Importance = widget.HighImportance
 	s.Import = widget.NewButtonWithIcon(lang.L("Recover from a pack file"), theme.FolderOpenIcon(), u.importPack)
@@ -107,6 +110,10 @@ func (s *Overview) card(it state.Item) *widget.Card {
 		title += " — " + it.Description
 	}
 	body.Add(container.NewHBox(recover, renew, change, export, forget))
+	check := widget.NewButtonWithIcon(lang.L("Check now"), theme.SearchIcon(), func() { u.ShowHealth(name, true) })
+	mailCopy := widget.NewButtonWithIcon(lang.L("Save a copy in my mailbox"), theme.MailSendIcon(), func() { u.showMailCopy(name) })
+	s.CheckNow[name], s.MailCopy[name] = check, mailCopy
+	body.Add(container.NewHBox(check, mailCopy))
 	return widget.NewCard(title, status, body)
 }
 

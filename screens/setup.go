@@ -60,6 +60,12 @@ type Setup struct {
 	Warning      *widget.Label
 	serverList   *fyne.Container
 
+	// other places (setup_kinds.go)
+	AddKind   map[state.ExtraKind]*widget.Button
+	Form      *KindForm // the last form opened
+	extraList *fyne.Container
+	Mailpile  *widget.Check
+
 	// review, progress, done
 	Review   *widget.Label
 	Bars     []*widget.ProgressBar
@@ -67,8 +73,20 @@ type Setup struct {
 	Warnings []*widget.Label // per location, shown when it keeps the fragment for less time
 	Cancel   *widget.Button
 	Finished *widget.Label
-	cancel   context.CancelFunc
-	done     chan struct{} // closed when the last Protect returned (tests wait on it)
+	// Diversity warns of locations with one mail provider; it is filled
+	// in the background and diversityDone closes then.
+	Diversity     *widget.Label
+	diversityDone chan struct{}
+	// PackCopy keeps a copy of the pack in the first mailbox that may
+	// hold it; CopyResult says how that went.
+	PackCopy   *widget.Check
+	CopyResult *widget.Label
+	// OpenSheets open the printed sheets; HeirSheet saves the
+	// inheritance sheet.
+	OpenSheets []*widget.Button
+	HeirSheet  *widget.Button
+	cancel     context.CancelFunc
+	done       chan struct{} // closed when the last Protect returned (tests wait on it)
 
 	Back, Next *widget.Button
 	Error      *widget.Label
@@ -126,6 +144,7 @@ func (s *Setup) build() {
 
 	s.Review = para("")
 	s.Finished = para("")
+	s.buildKinds()
 }
 
 func (s *Setup) title() string {
@@ -174,7 +193,11 @@ func (s *Setup) showStep(step int) {
 			container.NewBorder(nil, nil, nil, s.AddIdentity, s.Identity),
 			s.IdentityError,
 			s.identityList,
+			para(serverLine()),
+			widget.NewSeparator(),
+			s.otherPlaces(),
 		)
+		s.refreshExtras()
 		focus = s.Identity
 	case stepPolicy:
 		s.preparePolicy()
@@ -183,6 +206,7 @@ func (s *Setup) showStep(step int) {
 			para(lang.L("How many codes should recovery need?")),
 			s.Policy,
 			container.NewHBox(widget.NewLabel(lang.L("Codes needed:")), s.N),
+			s.Mailpile,
 			s.Explain,
 		)
 		focus = nil // a RadioGroup takes focus per option, by Tab
@@ -198,7 +222,8 @@ func (s *Setup) showStep(step int) {
 		)
 	case stepReview:
 		s.Review.SetText(s.reviewText())
-		body = container.NewVBox(widget.NewLabel(stepOf(5)), s.Review)
+		body = container.NewVBox(widget.NewLabel(stepOf(5)), s.Review, s.Diversity, s.PackCopy)
+		s.prepareReview()
 		s.Next.SetText(lang.L("Protect"))
 		focus = s.Next
 	case stepProgress:
@@ -211,7 +236,7 @@ func (s *Setup) showStep(step int) {
 		ok := widget.NewButtonWithIcon(lang.L("Done"), theme.ConfirmIcon(), s.ui.ShowOverview)
 		ok.Importance = widget.HighImportance
 		export := widget.NewButtonWithIcon(lang.L("Save the pack to a file…"), theme.DocumentSaveIcon(), func() { s.ui.exportPack(s.Plan.Name) })
-		body, buttons = s.Finished, []fyne.CanvasObject{export, ok}
+		body, buttons = container.NewVBox(s.Finished, s.doneExtras()), []fyne.CanvasObject{export, ok}
 		focus = ok
 	}
 	if buttons == nil {
@@ -225,6 +250,10 @@ func (s *Setup) showStep(step int) {
 }
 
 func (s *Setup) onBack() {
+	if s.Step == stepReview && !s.Plan.NeedsServers() {
+		s.showStep(stepPolicy)
+		return
+	}
 	if s.Step > stepSecret && s.Step <= stepReview {
 		s.showStep(s.Step - 1)
 	}
@@ -265,8 +294,13 @@ func (s *Setup) onNext() {
 				return
 			}
 		}
-		if len(s.Plan.Identities) == 0 {
-			s.Error.SetText(lang.L("Add at least one e-mail address or phone number."))
+		if s.Plan.Total() == 0 {
+			s.Error.SetText(lang.L("Add at least one e-mail address or phone number, or another place."))
+			return
+		}
+	case stepPolicy:
+		if !s.Plan.NeedsServers() {
+			s.showStep(stepReview) // no Passcrow server is needed
 			return
 		}
 	case stepServers:

@@ -13,7 +13,7 @@ import (
 // the trade-off between losing access and someone else getting in.
 
 func (s *Setup) preparePolicy() {
-	m := len(s.Plan.Identities)
+	m := s.Plan.Total()
 	var opts []string
 	for i := 1; i <= m; i++ {
 		opts = append(opts, fmt.Sprint(i))
@@ -24,6 +24,13 @@ func (s *Setup) preparePolicy() {
 		s.Plan.Policy, s.Plan.N = state.PolicyNofM, m/2+1
 	}
 	s.Policy.SetSelected(s.Policy.Options[slices.Index(policyChoices, s.Plan.Policy)])
+	if s.Plan.CanMailpile() && s.Plan.Replace == "" {
+		s.Mailpile.SetChecked(s.Plan.Mailpile)
+		s.Mailpile.Show()
+	} else {
+		s.Plan.Mailpile = false
+		s.Mailpile.Hide()
+	}
 	s.onPolicy()
 }
 
@@ -46,7 +53,14 @@ func (s *Setup) onPolicy() {
 	if s.N.Selected != fmt.Sprint(need) && need > 0 {
 		s.N.SetSelected(fmt.Sprint(need))
 	}
-	m := len(s.Plan.Identities)
+	m := s.Plan.Total()
+	if s.Plan.UsesMailpile() {
+		s.Policy.Disable()
+		s.N.Disable()
+		s.Explain.SetText(policyText(s.Plan) + " " + lang.L("You can lose one mailbox and one friend and still recover; nobody can recover with your mailboxes alone, or with your friends alone."))
+		return
+	}
+	s.Policy.Enable()
 	var why string
 	switch {
 	case need == m && m > 1:
@@ -58,5 +72,17 @@ func (s *Setup) onPolicy() {
 	default:
 		why = lang.L("A balance: you can lose access to {{.Spare}} and still recover, and someone would have to get into {{.Need}} of them to recover without you.", map[string]any{"Spare": m - need, "Need": need})
 	}
-	s.Explain.SetText(lang.L("Recovery will need {{.Need}} of {{.Total}} codes.", map[string]any{"Need": need, "Total": m}) + " " + why)
+	s.Explain.SetText(policyText(s.Plan) + " " + why)
+}
+
+// policyText says what recovery will need, over every kind of place.
+func policyText(p state.Plan) string {
+	if p.UsesMailpile() {
+		b, ob, f, of := p.MailpileNeeds()
+		return lang.L("Recovery will need {{.Boxes}} of your {{.OfBoxes}} mailboxes and {{.Friends}} of your {{.OfFriends}} friends.", map[string]any{"Boxes": b, "OfBoxes": ob, "Friends": f, "OfFriends": of})
+	}
+	if len(p.Extras) == 0 {
+		return lang.L("Recovery will need {{.Need}} of {{.Total}} codes.", map[string]any{"Need": p.Threshold(), "Total": p.Total()})
+	}
+	return lang.L("Recovery will need {{.Need}} of these {{.Total}} places.", map[string]any{"Need": p.Threshold(), "Total": p.Total()})
 }

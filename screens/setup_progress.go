@@ -22,11 +22,15 @@ func (s *Setup) reviewText() string {
 	var b strings.Builder
 	b.WriteString(lang.L("Name: {{.Name}}", map[string]any{"Name": p.Name}) + "\n")
 	b.WriteString(lang.L("Secret: {{.Size}} bytes, kept encrypted", map[string]any{"Size": len(p.Secret)}) + "\n")
-	b.WriteString(lang.L("Recovery will need {{.Need}} of {{.Total}} codes.", map[string]any{"Need": p.Threshold(), "Total": len(p.Identities)}) + "\n\n")
+	b.WriteString(policyText(p) + "\n\n")
 	for _, a := range p.Assignments() {
 		_, addr, _ := strings.Cut(a.Identity, ":")
 		b.WriteString("• " + lang.L("{{.Address}} via {{.Server}}", map[string]any{"Address": addr, "Server": a.Server}) + "\n")
 	}
+	for _, row := range s.extraRows() {
+		b.WriteString("• " + row + "\n")
+	}
+	b.WriteString("\n" + lang.L("If any place fails while the pieces are placed, the ones already placed are taken back, and nothing is protected: you can try again."))
 	if srv := p.Concentrated(); srv != "" && p.Threshold() > 1 {
 		b.WriteString("\n" + lang.L("Warning: {{.Server}} alone would hold enough fragments to recover your secret. Whoever runs it, or breaks into it, would only need access to your codes there. Choose more servers, or need more codes.", map[string]any{"Server": srv}))
 	}
@@ -53,6 +57,17 @@ func (s *Setup) progressBody() fyne.CanvasObject {
 		rows.Add(container.NewBorder(nil, nil, nil, stage, bar))
 		rows.Add(warn)
 	}
+	for _, title := range s.extraRows() {
+		bar := widget.NewProgressBar()
+		stage := widget.NewLabel(stageLabel(state.StageWaiting))
+		warn := para("")
+		warn.Hide()
+		s.Bars = append(s.Bars, bar)
+		s.Stages = append(s.Stages, stage)
+		s.Warnings = append(s.Warnings, warn)
+		rows.Add(widget.NewLabel(title))
+		rows.Add(container.NewBorder(nil, nil, nil, stage, bar))
+	}
 	s.Cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() {
 		if s.cancel != nil {
 			s.cancel()
@@ -63,6 +78,7 @@ func (s *Setup) progressBody() fyne.CanvasObject {
 
 func (s *Setup) startProtect() {
 	plan := s.Plan
+	copyPack := s.PackCopy.Checked && s.hasMailbox()
 	s.done = make(chan struct{})
 	done := s.done
 	s.cancel = background(func(ctx context.Context) {
@@ -70,10 +86,15 @@ func (s *Setup) startProtect() {
 		err := s.ui.State.Protect(ctx, plan, func(i int, p state.Progress) {
 			s.ui.do(func() { s.onProgress(i, p) })
 		})
+		var copied string
+		if (err == nil || state.Protected(err)) && copyPack {
+			copied = s.copyPack(ctx, plan)
+		}
 		s.ui.doAndWait(func() {
 			if state.Protected(err) {
 				// In place; only something after it went wrong.
 				s.clearSecret()
+				s.CopyResult.SetText(copied)
 				s.showStep(stepDone)
 				s.Error.SetText(protectWarning(err))
 				return
@@ -88,6 +109,7 @@ func (s *Setup) startProtect() {
 				return
 			}
 			s.clearSecret()
+			s.CopyResult.SetText(copied)
 			s.showStep(stepDone)
 		})
 	})
@@ -98,6 +120,9 @@ func (s *Setup) clearSecret() {
 	s.Secret.SetText("")
 	clear(s.Plan.Secret)
 	s.Plan.Secret, s.fileSecret = nil, nil
+	for i := range s.Plan.Extras {
+		s.Plan.Extras[i].Password, s.Plan.Extras[i].SMTP.Password = "", ""
+	}
 }
 
 // onProgress shows what location i is doing: a label for its stage, and
