@@ -127,7 +127,7 @@ func Protect(ctx context.Context, req ProtectRequest) (*Pack, error) {
 		report(l.Describe(), "placing", float64(n)/float64(m))
 		r, err := l.Place(ctx, lay.frags[i], PlaceOptions{
 			Description: req.Description,
-			Expires:     req.Expires,
+			Expires:     sp.expiry(req.Expires, created),
 			Prefix:      prefix,
 			Progress:    req.Progress,
 		})

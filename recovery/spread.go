@@ -14,6 +14,11 @@ import (
 // wait between one server and the next. Without it they leave within
 // a second of each other, in the order the user listed them.
 //
+// It also asks every location for the same coarse expiry, the start of
+// a UTC day (of an hour, for a stay under two days), rather than one
+// exact second that every escrow of the protect would share and no
+// other user's would.
+//
 // A nil *Spread means no waits and the listed order (the library's
 // default: a call that sleeps for a minute surprises an embedding
 // program; the CLI and the app turn spreading on and show the waits).
@@ -112,6 +117,20 @@ func (sp *spreader) beforeContact(ctx context.Context, where string, progress fu
 		sleep = sleepCtx
 	}
 	return sleep(ctx, d)
+}
+
+// expiry is what to ask the locations for instead of t: the start of
+// its UTC day, or hour, when that is still a unit ahead of now.
+func (sp *spreader) expiry(t, now time.Time) time.Time {
+	if sp == nil {
+		return t
+	}
+	for _, unit := range []time.Duration{24 * time.Hour, time.Hour} {
+		if c := t.UTC().Truncate(unit); c.After(now.Add(unit)) {
+			return c
+		}
+	}
+	return t
 }
 
 // WaitingStage is the Progress stage of a Spread's wait of d, in words.

@@ -157,7 +157,15 @@ func TestSpreadProtect(t *testing.T) {
 			t.Fatalf("run %d: %v", run, err)
 		}
 		orders[checkSpread(t, tl, n)] = true
+		// One coarse expiry for all, granted as asked: the start of an
+		// hour here (the stay is under two days).
+		if exp := pack.Records[0].Expires; exp%3600 != 0 || exp <= time.Now().Unix() {
+			t.Errorf("expiry %s is not the start of an hour to come", time.Unix(exp, 0).UTC())
+		}
 		for i, r := range pack.Records {
+			if i < n && r.Expires != pack.Records[0].Expires {
+				t.Errorf("record %d expires at %d, record 0 at %d", i, r.Expires, pack.Records[0].Expires)
+			}
 			if want := map[bool]string{true: media.Kind, false: recovery.KindPasscrow}[i == n]; r.Kind != want {
 				t.Errorf("record %d is of kind %q, want %q", i, r.Kind, want)
 			}
