@@ -39,7 +39,7 @@ type GatherLine struct {
 // groups' progress for a grouped pack.
 func (s *Recovery) addGathers(box *fyne.Container) {
 	s.Gathers = map[string]*GatherLine{}
-	for _, g := range s.rec.Gathers() {
+	for _, g := range s.rec.GathersFor(s.ui.State) {
 		l := s.newGatherLine(g)
 		s.Gathers[g.Prefix] = l
 		box.Add(l.box)
@@ -60,6 +60,11 @@ func (s *Recovery) newGatherLine(g state.Gather) *GatherLine {
 		l.UseIt = widget.NewButtonWithIcon(lang.L("Open the mailbox"), theme.LoginIcon(), func() {
 			s.onGather(l, state.GatherInput{Password: l.Pass.Text, KeepPassword: l.Keep.Checked})
 		})
+		if g.Unchosen {
+			warn := para(lang.L("You never chose {{.Host}} as a mail server of yours: this pack names it. Type the password only if it is your mailbox's server.", map[string]any{"Host": g.MailboxHost}))
+			warn.Importance = widget.DangerImportance
+			rows = append(rows, warn)
+		}
 		rows = append(rows, container.NewBorder(nil, nil, nil, l.UseIt, l.Pass), l.Keep)
 	case state.KindFriend:
 		l.Icon.SetResource(theme.MailReplyIcon())
@@ -204,11 +209,7 @@ func (s *Recovery) gatherFailed(l *GatherLine, err error) {
 	l.Status.Importance = widget.DangerImportance
 	l.Icon.SetResource(theme.WarningIcon())
 	if places := state.TypoPlaces(err); places != nil {
-		var ps []string
-		for _, p := range places {
-			ps = append(ps, lang.L("group {{.Group}}, character {{.Nth}}", map[string]any{"Group": p[0], "Nth": p[1]}))
-		}
-		l.Status.SetText(lang.L("The text has a typo at: {{.Places}}. Compare it with the sheet and correct it.", map[string]any{"Places": strings.Join(ps, "; ")}))
+		l.Status.SetText(typoText(places))
 		return
 	}
 	if errors.Is(err, state.ErrNeedPassword) {
@@ -222,7 +223,7 @@ func (s *Recovery) gatherFailed(l *GatherLine, err error) {
 	if l.G.Kind == state.KindFriend {
 		where = lang.L("your friends' mails")
 	}
-	l.Status.SetText(lang.L("{{.Where}}: {{.Err}}", map[string]any{"Where": where, "Err": errText(err)}))
+	l.Status.SetText(lang.L("{{.Where}} did not give its fragment: {{.Err}}", map[string]any{"Where": where, "Err": errText(err)}))
 }
 
 // afterFragment shows the secret once it opens, or why it does not yet.

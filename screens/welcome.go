@@ -16,6 +16,10 @@ type Welcome struct {
 	Start   *widget.Button
 	TryDemo *widget.Button
 	Import  *widget.Button
+	// Restore brings back a pack kept in a mailbox; Sheet starts an
+	// heir's recovery from an inheritance sheet.
+	Restore *widget.Button
+	Sheet   *widget.Button
 }
 
 // ShowWelcome shows the first-run screen.
@@ -26,14 +30,21 @@ func (u *UI) ShowWelcome() {
 	s.TryDemo = widget.NewButtonWithIcon(lang.L("Try it with a local demo server"), theme.ComputerIcon(), s.onDemo)
 	s.Import = widget.NewButtonWithIcon(lang.L("Recover from a pack file"), theme.FolderOpenIcon(), s.onImport)
 
+	s.Restore = widget.NewButtonWithIcon(lang.L("Restore from my mailbox"), theme.MailComposeIcon(), s.onRestore)
+	s.Sheet = widget.NewButtonWithIcon(lang.L("I have a recovery sheet"), theme.DocumentIcon(), s.onSheet)
+
 	does := widget.NewRichTextFromMarkdown(lang.L(welcomeText))
 	does.Wrapping = fyne.TextWrapWord
-	buttons := []fyne.CanvasObject{s.Import}
+	back := container.NewVBox(
+		widget.NewLabelWithStyle(lang.L("Getting something back on this computer?"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewHBox(s.Sheet, s.Restore, s.Import),
+	)
+	buttons := []fyne.CanvasObject{}
 	if len(u.State.Servers()) == 0 {
 		buttons = append(buttons, s.TryDemo)
 	}
 	buttons = append(buttons, s.Start)
-	u.show(s, page(lang.L("Welcome to Passcrow"), container.NewVScroll(does), buttons...))
+	u.show(s, page(lang.L("Welcome to Passcrow"), container.NewVScroll(container.NewVBox(does, back)), buttons...))
 	u.Win.Canvas().Focus(s.Start)
 }
 
@@ -49,6 +60,10 @@ func (s *Welcome) onDemo() {
 		s.ui.ShowSetup(state.Plan{Servers: []string{d.URL}})
 	})
 }
+
+func (s *Welcome) onRestore() { s.ui.ShowRestoreMailbox() }
+
+func (s *Welcome) onSheet() { s.ui.ShowSheetClaim() }
 
 func (s *Welcome) onImport() {
 	s.ui.State.SetWelcomed()

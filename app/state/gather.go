@@ -42,6 +42,9 @@ type Gather struct {
 	// Mailbox is the account a Login opens: Host, and User masked for
 	// display. Empty unless Login.
 	MailboxHost, MailboxUser string
+	// Unchosen says the user never chose MailboxHost as a mail server of
+	// theirs: the pack may come from someone who wants the password.
+	Unchosen bool
 	// Friends is how many friends' letters the pack has (Kind friend).
 	Friends int
 }
@@ -60,6 +63,13 @@ type GatherInput struct {
 // Gathers lists the locations whose fragment the user must provide and
 // has not yet; friends' letters come last, as one.
 func (r *Recovery) Gathers() []Gather {
+	return r.gathers(nil)
+}
+
+// GathersFor is Gathers with whether s's user chose each mail server.
+func (r *Recovery) GathersFor(s *State) []Gather { return r.gathers(s) }
+
+func (r *Recovery) gathers(s *State) []Gather {
 	needs := r.rec.Needs()
 	var out []Gather
 	friends := 0
@@ -77,6 +87,7 @@ func (r *Recovery) Gathers() []Gather {
 		if g.Login {
 			if a, err := mailbox.RecordAccount(rec); err == nil {
 				g.MailboxHost, g.MailboxUser = a.Host, MaskedUser(a.Username)
+				g.Unchosen = s != nil && !s.chosenMailServer(a.Host)
 			}
 		}
 		out = append(out, g)

@@ -3,25 +3,22 @@ package state
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/passcrow/passcrow-desktop/internal/hint"
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
 	"github.com/passcrow/passcrow-desktop/recovery"
 	"github.com/passcrow/passcrow-desktop/recovery/mailbox"
 )
 
 // Mailbox passwords are asked for when a mailbox is opened, and kept
-// only when the user ticks "keep it": then in the store packs are kept
-// in (the OS keychain), under a name no pack can have, never in
-// Preferences.
-const loginPrefix = "passcrow-imap-login:"
+// only when the user ticks "keep it" (KeepMailboxPassword: the store
+// packs are kept in, the OS keychain), never in Preferences.
 
 // MaskedUser is a mailbox's username as shown: "a*@e*ple.org".
 func MaskedUser(user string) string { return hint.Mask("email", user) }
-
-func loginKey(a mailbox.Account) string {
-	return loginPrefix + a.Host + "\x00" + a.Username
-}
 
 // keptLogin is the password the user let the app keep for rec's mailbox,
 // or nil.
@@ -30,11 +27,10 @@ func (s *State) keptLogin(rec recovery.Record) (*recovery.Login, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.packs().Get(loginKey(a))
-	if err != nil || len(b) == 0 {
-		return nil, err
+	if pw := s.MailboxPassword(a); pw != "" {
+		return &recovery.Login{Password: pw}, nil
 	}
-	return &recovery.Login{Password: string(b)}, nil
+	return nil, nil
 }
 
 // keepLogin keeps a mailbox's password, as the user asked.
@@ -43,7 +39,15 @@ func (s *State) keepLogin(rec recovery.Record, password string) error {
 	if err != nil {
 		return err
 	}
-	return s.packs().Put(loginKey(a), []byte(password))
+	return s.KeepMailboxPassword(a, password)
+}
+
+// chosenMailServer says whether the user chose host as a mail server of
+// theirs (protecting with it, or restoring from it): a pack from
+// elsewhere can name any server, which would learn the password typed.
+func (s *State) chosenMailServer(host string) bool {
+	chosen, err := packstore.ChosenServers(s.packs())
+	return err == nil && slices.Contains(chosen, "imap:"+strings.ToLower(host))
 }
 
 // A LoginAsker asks the user for a mailbox's password when the app must

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/passcrow/passcrow-desktop/internal/packstore"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -25,6 +26,13 @@ func (s *State) PackServers(name string) (all, unknown []string, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	return recovery.PackServers(p), recovery.UnknownServers(p, s.knownServers()), nil
+}
+
+// knownServers are the Passcrow servers the user chose: in the settings,
+// the known public ones, the demo server, and those agreed to when a
+// pack was restored (the store's chosen servers, as the CLI keeps them).
+func (s *State) knownServers() []string {
 	known := append(append([]string{}, s.Servers()...), KnownServers...)
 	if d := s.Demo(); d != nil {
 		known = append(known, d.URL)
@@ -32,5 +40,8 @@ func (s *State) PackServers(name string) (all, unknown []string, err error) {
 	if port := s.prefs.IntWithFallback(prefDemoPort, 0); port > 0 {
 		known = append(known, fmt.Sprintf("http://127.0.0.1:%d", port))
 	}
-	return recovery.PackServers(p), recovery.UnknownServers(p, known), nil
+	if chosen, err := packstore.ChosenServers(s.packs()); err == nil {
+		known = append(known, chosen...)
+	}
+	return known
 }
