@@ -26,11 +26,13 @@ type Overview struct {
 	// CheckNow and MailCopy are each item's "Check now" and "Save a copy
 	// in my mailbox" buttons, by item.
 	CheckNow, MailCopy map[string]*widget.Button
-	Empty              *widget.Label
-	New                *widget.Button
-	Import             *widget.Button
-	Settings           *widget.Button
-	Mailbox            *widget.Button
+	// LastMailCopy is the last "Save a copy in my mailbox" dialog opened.
+	LastMailCopy *MailCopy
+	Empty        *widget.Label
+	New          *widget.Button
+	Import       *widget.Button
+	Settings     *widget.Button
+	Mailbox      *widget.Button
 	// Reminders are the banners on top: renewal due, login reminder.
 	Reminders *Reminders
 }
@@ -111,7 +113,7 @@ func (s *Overview) card(it state.Item) *widget.Card {
 	}
 	body.Add(container.NewHBox(recover, renew, change, export, forget))
 	check := widget.NewButtonWithIcon(lang.L("Check now"), theme.SearchIcon(), func() { u.ShowHealth(name, true) })
-	mailCopy := widget.NewButtonWithIcon(lang.L("Save a copy in my mailbox"), theme.MailSendIcon(), func() { u.showMailCopy(name) })
+	mailCopy := widget.NewButtonWithIcon(lang.L("Save a copy in my mailbox"), theme.MailSendIcon(), func() { s.LastMailCopy = u.showMailCopy(name) })
 	s.CheckNow[name], s.MailCopy[name] = check, mailCopy
 	body.Add(container.NewHBox(check, mailCopy))
 	return widget.NewCard(title, status, body)

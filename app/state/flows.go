@@ -181,13 +181,17 @@ func (s *State) Protect(ctx context.Context, p Plan, progress ProgressFunc) erro
 	}
 	var pack *recovery.Pack
 	groups, groupsNeeded := p.groups(locs)
+	flat := locs
+	if groups != nil {
+		flat, pol = nil, recovery.Policy{} // a grouped policy: the groups hold the locations
+	}
 	if old != nil {
 		pack, err = recovery.Renew(ctx, old, p.Secret, locs, recovery.RenewOptions{
 			Policy: pol, Expires: expires, Keepers: keepers(), Progress: report, Now: s.now,
 		})
 	} else {
 		pack, err = recovery.Protect(ctx, recovery.ProtectRequest{
-			Name: p.Name, Description: p.Name, Secret: p.Secret, Policy: pol, Locations: locs,
+			Name: p.Name, Description: p.Name, Secret: p.Secret, Policy: pol, Locations: flat,
 			Groups: groups, GroupsNeeded: groupsNeeded,
 			Expires: expires, Keepers: keepers(), Progress: report, Now: s.now,
 		})
