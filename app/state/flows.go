@@ -40,17 +40,21 @@ var (
 func client(server string) (*recovery.Client, error) {
 	clientsMu.Lock()
 	defer clientsMu.Unlock()
-	if c := clients[server]; c != nil {
+	// Through Tor when the user turned it on (tor.go); a change of
+	// proxy makes new clients.
+	p := currentProxy()
+	key := p.String() + " " + server
+	if c := clients[key]; c != nil {
 		return c, nil
 	}
-	c, err := recovery.NewClient(server)
+	c, err := p.NewClient(server)
 	if err != nil {
 		return nil, err
 	}
 	if loopback(server) {
 		c.Interval = 0
 	}
-	clients[server] = c
+	clients[key] = c
 	return c, nil
 }
 
@@ -188,12 +192,14 @@ func (s *State) Protect(ctx context.Context, p Plan, progress ProgressFunc) erro
 	if old != nil {
 		pack, err = recovery.Renew(ctx, old, p.Secret, locs, recovery.RenewOptions{
 			Policy: pol, Expires: expires, Keepers: keepers(), Progress: report, Now: s.now,
+			Spread: spreadFor(assignmentServers(as)), // tor.go
 		})
 	} else {
 		pack, err = recovery.Protect(ctx, recovery.ProtectRequest{
 			Name: p.Name, Description: p.Name, Secret: p.Secret, Policy: pol, Locations: flat,
 			Groups: groups, GroupsNeeded: groupsNeeded,
 			Expires: expires, Keepers: keepers(), Progress: report, Now: s.now,
+			Spread: spreadFor(assignmentServers(as)),
 		})
 	}
 	if err != nil {

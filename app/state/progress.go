@@ -25,8 +25,9 @@ var Stages = []string{StageWaiting, StageSending, StagePaying, StageDone, StageS
 // Progress is what one location is doing.
 type Progress struct {
 	Stage    string
-	Fraction float64   // 0..1, or -1 when unknown
-	Until    time.Time // with StageShortExpiry, the day the server keeps it until (zero if unknown)
+	Fraction float64       // 0..1, or -1 when unknown
+	Until    time.Time     // with StageShortExpiry, the day the server keeps it until (zero if unknown)
+	Wait     time.Duration // with StageSpreading, how long (tor.go)
 }
 
 // ProgressFunc receives what a flow is doing for assignment i (an index
@@ -40,6 +41,8 @@ var untilDate = regexp.MustCompile(`until (\d{4}-\d{2}-\d{2})`)
 // progressOf turns the recovery library's report into a Stage.
 func progressOf(pr recovery.Progress) Progress {
 	switch {
+	case pr.Wait > 0:
+		return Progress{Stage: StageSpreading, Fraction: -1, Wait: pr.Wait}
 	case pr.Stage == "placing":
 		return Progress{Stage: StageWaiting, Fraction: 0}
 	case pr.Stage == "sending":

@@ -66,7 +66,7 @@ func (s *State) StartRecovery(ctx context.Context, name string) (*Recovery, erro
 			}
 		}
 	}
-	for _, c := range r.rec.RequestCodes(ctx, r.lang) {
+	for _, c := range r.rec.RequestCodesSpread(ctx, r.lang, spreadFor(recovery.PackServers(p)), s.spreadWaitProgress) { // tor.go
 		r.Challenges = append(r.Challenges, challengeOf(c.Record, c.Challenge, c.Err))
 	}
 	if ctx.Err() != nil {

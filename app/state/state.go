@@ -32,6 +32,9 @@ type State struct {
 
 	mu   sync.Mutex
 	demo *Demo
+
+	waitMu sync.Mutex
+	onWait func(time.Duration) // see OnSpreadWait (tor.go)
 }
 
 // Options configure Open.
@@ -60,6 +63,7 @@ func Open(prefs fyne.Preferences, o Options) (*State, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.applyTor() // tor.go
 	if s.store == nil {
 		if err := s.openStore(o); err != nil {
 			return nil, err
