@@ -25,6 +25,8 @@ type session struct {
 	acct Account
 	c    *imapclient.Client
 	stop func() bool
+	// budget bounds what the server may send (budget.go).
+	budget *budgetConn
 }
 
 // dial connects to a's server, checks its certificate and logs in.
@@ -50,8 +52,8 @@ func dial(ctx context.Context, a Account, password string) (*session, error) {
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, a.addr(), err)
 	}
-	s := &session{ctx: ctx, acct: a, stop: context.AfterFunc(ctx, func() { conn.Close() })}
-	if err := s.open(conn, password); err != nil {
+	s := &session{ctx: ctx, acct: a, stop: context.AfterFunc(ctx, func() { conn.Close() }), budget: newBudgetConn(conn)}
+	if err := s.open(s.budget, password); err != nil {
 		s.stop()
 		conn.Close()
 		if s.c != nil {

@@ -159,6 +159,9 @@ func (s *session) eachMessage(uids []imap.UID, section *imap.FetchItemBodySectio
 	}
 	sec := *section
 	sec.Partial = &imap.SectionPartial{Offset: 0, Size: max + 1}
+	// What these answers may bring: each message's max, and room for
+	// their envelopes of flags, dates and numbers.
+	s.budget.allow(int64(len(uids)) * (max + 4<<10))
 	cmd := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
 		UID:          true,
 		InternalDate: true,
