@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/net/idna"
+
 	"github.com/passcrow/passcrow-desktop/internal/hint"
 )
 
@@ -68,6 +70,16 @@ func (a Account) normalized() (Account, error) {
 	if !validHost(a.Host) {
 		return a, fmt.Errorf("mailbox: %q is not a server name", a.Host)
 	}
+	// A name is used, and shown, in ASCII ("xn--"): the user types a
+	// password for this server, and "imap.gmаil.com" with a Cyrillic
+	// "а" from a planted pack must not pass for Gmail's.
+	if net.ParseIP(a.Host) == nil {
+		ascii, err := idna.Lookup.ToASCII(a.Host)
+		if err != nil {
+			return a, fmt.Errorf("mailbox: %q is not a server name", a.Host)
+		}
+		a.Host = ascii
+	}
 	switch a.Security {
 	case TLS, StartTLS, Plain:
 	case "":
@@ -121,8 +133,10 @@ func validHost(h string) bool {
 	return !strings.HasPrefix(h, "-") && !strings.HasPrefix(h, ".")
 }
 
+// hasControl tells of control characters, and of the bidi controls that
+// would reorder how a prompt shows the server's name after a username.
 func hasControl(s string) bool {
-	return strings.IndexFunc(s, unicode.IsControl) >= 0
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }) >= 0
 }
 
 // loopbackIP tells whether host is an IP literal of this computer. Names

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/passcrow/passcrow-desktop/recovery"
 	"github.com/passcrow/passcrow-desktop/recovery/mailbox"
 )
 
@@ -82,3 +84,29 @@ func TestHostileServerHasAReadBudget(t *testing.T) {
 	}
 }
 
+// TestRecordHostShownInASCII: a pack names the server the user's password
+// goes to, so its name is used and shown as DNS has it: a look-alike in
+// another script is plain to see, and a username cannot reorder the
+// prompt with bidi controls.
+func TestRecordHostShownInASCII(t *testing.T) {
+	record := func(host, user string) recovery.Record {
+		return recovery.Record{Kind: mailbox.Kind, Prefix: "1", Data: []byte(fmt.Sprintf(
+			`{"host":%q,"port":993,"security":"tls","username":%q,"folder":"P","fragment-id":"%s","seal-key":"%s"}`,
+			host, user, strings.Repeat("a", 32), base64.StdEncoding.EncodeToString(make([]byte, 32))))}
+	}
+	a, err := mailbox.RecordAccount(record("imap.gm\u0430il.com", "me@gmail.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Host != "imap.xn--gmil-63d.com" || !strings.Contains(a.Describe(), "xn--gmil-63d") {
+		t.Errorf("a look-alike server is %q, described %q", a.Host, a.Describe())
+	}
+	if a, err := mailbox.RecordAccount(record("IMAP.Ísland.example", "me")); err != nil || a.Host != "imap.xn--sland-ysa.example" {
+		t.Errorf("Ísland: %q, %v", a.Host, err)
+	}
+	for _, user := range []string{"me\u202egro.elpmaxe", "me\u2066x", "me\u200fx"} {
+		if _, err := mailbox.RecordAccount(record("imap.example.org", user)); err == nil {
+			t.Errorf("username %q with a bidi control accepted", user)
+		}
+	}
+}
