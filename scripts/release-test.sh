@@ -62,7 +62,11 @@ rm -rf "$out"
 mkdir -p "$out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/passcrow-release-test.XXXXXX")
 xpid=""
+mainpid=$BASHPID
 cleanup() {
+  # Only the script itself: a subshell that dies (a pipeline's part) runs
+  # the EXIT trap too.
+  [ "$BASHPID" = "$mainpid" ] || return 0
   if [ -n "$xpid" ]; then kill "$xpid" 2>/dev/null; wait "$xpid" 2>/dev/null; fi
   rm -rf "$work"
 }
@@ -127,21 +131,25 @@ if $build; then
   check "scripts/release.sh builds every installer (log: $out/release.log)" build_release
 fi
 
-commit=$(git rev-parse HEAD)
-tarxz=$(ls dist/passcrow-*-linux-amd64.tar.xz 2>/dev/null | head -1)
-deb=$(ls dist/passcrow_*_amd64.deb 2>/dev/null | head -1)
-version=${tarxz#dist/passcrow-}
-version=${version%-linux-amd64.tar.xz}
+# What release.sh says it built (dist/release.env); after a build here it
+# must be HEAD.
+field() { sed -n "s/^$1=//p" dist/release.env 2>/dev/null | head -1; }
+version=$(field version) commit=$(field commit) file_version=$(field file_version)
+tarxz=dist/passcrow-$version-linux-amd64.tar.xz
+deb=dist/passcrow_$(field deb_version)_amd64.deb
 winapp=dist/passcrow-$version-windows-amd64.exe
 setup=dist/passcrow-$version-windows-amd64-setup.exe
-toml_version=$(git show HEAD:FyneApp.toml | sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\(.*\)".*/\1/p' | head -1)
-file_version=$toml_version.$(git rev-list --count HEAD)
 want_version_line="passcrow $version (commit ${commit:0:12})"
 echo "release-test: version $version, commit $commit, Windows file version $file_version"
+built_from_head() {
+  [ -n "$version" ] || fail "no dist/release.env" || return 1
+  [ "$commit" = "$(git rev-parse HEAD)" ] || fail "dist/ was built from $commit, not HEAD"
+}
+$build && check "dist/release.env: built from HEAD" built_from_head
 
 artifacts() {
   local f
-  for f in "$tarxz" "$deb" "$winapp" "$setup" dist/SHA256SUMS; do
+  for f in "$tarxz" "$deb" "$winapp" "$setup" dist/release.env dist/SHA256SUMS; do
     [ -s "$f" ] || fail "${f:-an artifact} is missing" || return 1
   done
   (cd dist && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS does not match"
@@ -348,6 +356,7 @@ verify() {
 check "osslsigncode verify: the Windows app" verify "$winapp"
 check "osslsigncode verify: the installer" verify "$setup"
 tampered() {
+  [ -f "$setup" ] || fail "no installer" || return 1
   cp "$setup" "$work/tampered.exe"
   # A byte in the middle of the compressed payload, inside what is signed.
   printf '\x5a' | dd of="$work/tampered.exe" bs=1 seek=$(($(stat -c %s "$setup") / 2)) conv=notrunc status=none

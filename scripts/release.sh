@@ -12,6 +12,7 @@
 #                                              version resources), signed
 #   passcrow-VERSION-windows-amd64-setup.exe   the NSIS installer (per user or per
 #                                              machine), it and its uninstaller signed
+#   release.env                                version, commit, file version, tools
 #   SHA256SUMS
 #
 # Usage: scripts/release.sh [--ref REF] [--only linux|windows]
@@ -249,6 +250,15 @@ if want windows; then
   say "windows: $setup ($(took "$t"))"
 fi
 
+# What was built, for people and for scripts/release-test.sh.
+cat >dist/release.env <<EOF2
+version=$version
+deb_version=$deb_version
+file_version=$toml_version.$build
+commit=$commit
+fyne_tools=$FYNE_TOOLS_VERSION
+go=$(go env GOVERSION)
+EOF2
 (cd dist && sha256sum -- * >SHA256SUMS)
 say "done in $(took "$t0"): dist/"
 ls -l dist >&2
