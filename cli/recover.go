@@ -75,6 +75,9 @@ func runRecover(e *env, args []string) error {
 	}
 	g := &gathering{e: e, ctx: context.Background(), p: p, r: r}
 	if *sheetText == "-" {
+		if e.terminal {
+			fmt.Fprintln(e.stderr, "Type the sheet's text (several sheets may follow each other), then Ctrl-D.")
+		}
 		b, err := io.ReadAll(io.LimitReader(e.input(), maxSheetText))
 		if err != nil {
 			return fmt.Errorf("recover: --sheet-text -: %w", err)
