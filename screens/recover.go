@@ -165,7 +165,9 @@ func (s *Recovery) showCodes(servers []string) {
 		defer close(started)
 		ctx, stop := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer stop()
+		u.State.OnSpreadWait(func(d time.Duration) { u.do(func() { intro.SetText(waitLabel(d)) }) })
 		rec, err := u.State.StartRecovery(ctx, name)
+		u.State.OnSpreadWait(nil)
 		u.doAndWait(func() {
 			s.Waiting.Stop()
 			s.Waiting.Hide()

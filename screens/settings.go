@@ -23,6 +23,7 @@ type Settings struct {
 	Days      *widget.Entry
 	Language  *widget.Select
 	Autostart *widget.Check
+	Tor       *TorSettings // settings_tor.go
 	Error     *widget.Label
 }
 
@@ -94,6 +95,7 @@ func (u *UI) ShowSettings() {
 		}
 	}
 
+	s.Tor = u.newTorSettings()
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Renew every (days)"), s.Days),
 		widget.NewFormItem(lang.L("Language"), s.Language),
@@ -106,6 +108,8 @@ func (u *UI) ShowSettings() {
 		form,
 		s.Autostart,
 		para(lang.L("Passcrow also reminds you to renew when a server's fragment expires within 60 days.")),
+		widget.NewSeparator(),
+		s.Tor.box,
 		s.Error,
 	)
 	back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), u.ShowOverview)

@@ -142,6 +142,9 @@ func (s *Setup) onProgress(i int, p state.Progress) {
 		return
 	}
 	s.Stages[i].SetText(stageLabel(p.Stage))
+	if p.Stage == state.StageSpreading && p.Wait > 0 {
+		s.Stages[i].SetText(waitLabel(p.Wait)) // settings_tor.go
+	}
 	if p.Fraction >= 0 {
 		s.Bars[i].SetValue(p.Fraction)
 	}
@@ -160,6 +163,8 @@ func stageLabel(stage string) string {
 		return lang.L("Done")
 	case state.StageShortExpiry:
 		return lang.L("Kept for less time")
+	case state.StageSpreading:
+		return lang.L("Waiting so servers cannot link your requests")
 	}
 	return lang.L("Working")
 }

@@ -20,7 +20,7 @@ const (
 )
 
 // Stages lists every stage, for the screens' tests.
-var Stages = []string{StageWaiting, StageSending, StagePaying, StageDone, StageShortExpiry, StageWorking}
+var Stages = []string{StageWaiting, StageSending, StagePaying, StageDone, StageShortExpiry, StageWorking, StageSpreading}
 
 // Progress is what one location is doing.
 type Progress struct {
