@@ -58,6 +58,7 @@ func (u *UI) ShowOverview() {
 	if dir := u.State.FileStoreDir(); dir != "" {
 		list.Add(widget.NewCard("", lang.L("Where your packs are kept"), para(lang.L("This computer has no keychain, so your recovery packs are kept as files in {{.Dir}}.", map[string]any{"Dir": dir}))))
 	}
+	list.Add(u.HeirBanners()) // an heir's recovery under way, with Stop it (heirwatch.go)
 	s.Reminders = u.reminders(list, items)
 	if len(items) == 0 {
 		s.Empty = para(lang.L("Nothing is protected yet. Choose “Protect something” to start."))
