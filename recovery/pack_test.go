@@ -97,6 +97,9 @@ func TestParsePackNamesTheField(t *testing.T) {
 
 func FuzzPackRoundTrip(f *testing.F) {
 	f.Add(samplePack(f))
+	for _, b := range groupedSeedPacks(f) {
+		f.Add(b)
+	}
 	for _, v := range []string{"roundtrip-2of3/recovery-pack.passcrow", "ephemeral/local-pack-ephemeral-both.passcrow"} {
 		p, err := ImportReferencePack(readVector(f, v, nil))
 		if err != nil {
