@@ -10,6 +10,7 @@ import (
 
 	"github.com/passcrow/passcrow-desktop/recovery"
 	"github.com/passcrow/passcrow-desktop/recovery/friend"
+	"github.com/passcrow/passcrow-desktop/recovery/heir"
 	"github.com/passcrow/passcrow-desktop/recovery/mailbox"
 )
 
@@ -33,7 +34,8 @@ func exitCode(err error) int {
 		errors.Is(err, recovery.ErrCodeExpired),
 		errors.Is(err, recovery.ErrCodeFormat), errors.Is(err, recovery.ErrUnknownPrefix),
 		errors.Is(err, recovery.ErrNotEnough), errors.Is(err, recovery.ErrNoMatch),
-		errors.Is(err, recovery.ErrWrongFragment), errors.Is(err, recovery.ErrNotThisPack):
+		errors.Is(err, recovery.ErrWrongFragment), errors.Is(err, recovery.ErrNotThisPack),
+		errors.Is(err, heir.ErrReleasePending):
 		return ExitIncomplete
 	case errors.As(err, &se), errors.As(err, &urlErr), errors.As(err, &oe),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, errTooFewSent),
