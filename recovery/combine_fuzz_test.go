@@ -3,6 +3,8 @@ package recovery
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -137,5 +139,22 @@ func TestCombineSeeds(t *testing.T) {
 	}
 	if s, bad, err := Combine(p, decodeFetched(all)); err != nil || bad != nil || !bytes.Equal(s, fuzzSecret) {
 		t.Fatalf("Combine of every fragment: %q, %v, %v", s, bad, err)
+	}
+}
+
+// A group check that is not base64 of 16 bytes can never match: the
+// pack is refused when read, not when the user has gathered everything.
+func TestParsePackRefusesABadGroupCheck(t *testing.T) {
+	good := string(groupedSeedPacks(t)[0])
+	p, err := ParsePack([]byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{strings.Repeat("!", 24), strings.Repeat("A", 23) + "=", strings.Repeat("A", 24)} {
+		_, err := ParsePack([]byte(strings.Replace(good, p.Groups[0].Check, bad, 1)))
+		var pe *PackError
+		if !errors.As(err, &pe) || pe.Field != "groups[0].check" {
+			t.Errorf("check %q: %v, want a PackError on groups[0].check", bad, err)
+		}
 	}
 }

@@ -100,7 +100,7 @@ func combineGrouped(p *Pack, fetched map[string]Fragment) ([]byte, *BadFragmentE
 			cands = append(cands, candidate{r.Prefix, f})
 		}
 		if len(cands) < g.Need() {
-			short = append(short, fmt.Sprintf("%s: %d of %d", g.Name, len(cands), g.Need()))
+			short = append(short, fmt.Sprintf("%q: %d of %d", g.Name, len(cands), g.Need()))
 			continue
 		}
 		s := search{base: g.Fragments, cands: cands, need: g.Need(), combine: gf256{}.combine,

@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"encoding/base64"
 	"fmt"
 
 	"github.com/hashicorp/vault/shamir"
@@ -60,8 +61,8 @@ func (p *Pack) validateGroups() error {
 			return packErr(field+".policy", "%q needs %d of %d locations, but threshold %d with %d fragments in the pack needs %d",
 				g.Policy, need, g.Size, g.Threshold, len(g.Fragments), g.Need())
 		}
-		if len(g.Check) != 24 { // base64 of groupCheckSize bytes
-			return packErr(field+".check", "not a group check")
+		if c, err := base64.StdEncoding.Strict().DecodeString(g.Check); err != nil || len(c) != groupCheckSize {
+			return packErr(field+".check", "not a group check (base64 of %d bytes)", groupCheckSize)
 		}
 	}
 	if total != len(p.Records) {
