@@ -3,6 +3,7 @@ package state
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -106,5 +107,37 @@ func TestProtectRollsBackEveryKind(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(sheets); len(ents) != 0 {
 		t.Errorf("the sheet was left behind: %v", ents)
+	}
+}
+
+// Renewing an item that has a printed sheet from its saved plan, which
+// cannot place the sheet again, is refused before anything changes: it
+// would otherwise drop the sheet and delete its PDF.
+func TestRenewRefusesToDropPlaces(t *testing.T) {
+	s, url := openForTest(t, fileStore(t))
+	ctx := context.Background()
+	sheets := t.TempDir()
+	p := Plan{
+		Name: "wallet", Secret: []byte("seed words"), Identities: []string{"email:me@example.org"},
+		Servers: []string{url}, Policy: PolicyAll,
+		Extras: []Extra{{Kind: ExtraPaper, Dir: sheets}},
+	}
+	if err := s.Protect(ctx, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := s.SheetFiles("wallet")
+	renew, err := s.PlanFor("wallet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	renew.Secret, renew.Replace = []byte("seed words"), "wallet"
+	if err := s.Protect(ctx, renew, nil); !errors.Is(err, ErrWouldDropPlaces) {
+		t.Fatalf("renewing without the sheet: %v, want ErrWouldDropPlaces", err)
+	}
+	if len(files) != 1 {
+		t.Fatalf("sheet files %v", files)
+	}
+	if _, err := os.Stat(files[0]); err != nil {
+		t.Errorf("the sheet is gone: %v", err)
 	}
 }

@@ -111,6 +111,11 @@ func (s *State) PlanFor(name string) (Plan, error) {
 		return Plan{}, err
 	}
 	plan := Plan{Name: name, Policy: PolicyNofM, N: p.Need()}
+	for _, r := range p.Records {
+		if r.Kind != recovery.KindPasscrow {
+			plan.Others++ // locations.go: Check refuses to drop them
+		}
+	}
 	if p.Need() == len(p.Records) && len(p.Records) > 1 {
 		plan.Policy = PolicyAll
 	}

@@ -79,6 +79,11 @@ type Plan struct {
 	// else, is Mailpile's preset instead of Policy: all but one of the
 	// mailboxes and all but one of the friends.
 	Mailpile bool
+	// Others, from PlanFor, counts the replaced item's places that are
+	// not e-mail identities on servers: the saved plan cannot place them
+	// again (their passwords and folders are not kept), so a renewal with
+	// no Extras would drop them and delete the old ones.
+	Others int
 }
 
 // Total is how many locations the plan has, of every kind.
@@ -180,6 +185,9 @@ func (p Plan) Check() error {
 	case len(p.Servers) == 0 && p.NeedsServers():
 		return errors.New("choose at least one server")
 	}
+	if p.Replace != "" && p.Others > 0 && len(p.Extras) == 0 {
+		return ErrWouldDropPlaces
+	}
 	for _, e := range p.Extras {
 		if err := e.Check(); err != nil {
 			return fmt.Errorf("%s: %w", e.Describe(), err)
@@ -187,6 +195,10 @@ func (p Plan) Check() error {
 	}
 	return nil
 }
+
+// ErrWouldDropPlaces refuses to renew an item with places of other kinds
+// (a sheet, a mailbox, a friend...) from a plan that has none of them.
+var ErrWouldDropPlaces = errors.New("this item also keeps pieces in places other than servers, which renewing here would drop: change its policy and add those places again")
 
 // NeedsServers reports whether the plan has locations on Passcrow
 // servers: e-mail identities, or an heir that names no server.
