@@ -85,6 +85,12 @@ func scriptParams(t *testing.T, dir string, setup func(*testscript.Env) error) t
 			return nil
 		},
 		Cmds: scriptCmds,
+		Condition: func(cond string) (bool, error) {
+			if cond == "race" {
+				return raceDetector, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 	}
 }
 

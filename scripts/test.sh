@@ -2,8 +2,9 @@
 # Runs every check and test Passcrow has, the way CI runs them:
 # formatting, vet, staticcheck, the Windows and macOS cross-builds, the
 # whole Go suite with -race inside a real Secret Service session, the
-# reference key-derivation vector without -race, and the real app under
-# Xvfb (screenshots, and one round of the startup benchmark).
+# tests of ephemeral mode's 1 GiB key derivation without -race, and the
+# real app under Xvfb (screenshots, and one round of the startup
+# benchmark).
 # The tests start and stop their own Dovecot, OpenSMTPD and demo servers.
 #
 # Every step runs even when an earlier one failed. The last line printed
@@ -21,11 +22,21 @@ started=$(date +%s)
 ci=false
 case "${CI:-}" in true | TRUE | True | 1) ci=true ;; esac
 
+# Tests that derive ephemeral mode's 1 GiB scrypt keys: minutes each
+# under -race (which watches every memory access), seconds without. They
+# skip under -race and must pass in the pass without it below.
+norace_tests=(
+  recovery.TestEphemeralKDFVector
+  recovery.TestEphemeralRoundTripOurServer
+  cli.TestScripts/ephemeral
+  cli.TestScripts/protect_ephemeral
+)
+norace_run='^(TestEphemeralKDFVector|TestEphemeralRoundTripOurServer|TestScripts)$/^(ephemeral|protect_ephemeral)$'
+
 # Tests that skip by design, as "package.Test" (package without the
 # module path): benchmarks that run only when asked, the child half of a
-# test that re-runs its own binary, and the reference key derivation,
-# which skips under -race and runs in the pass without it below.
-allowed_skips='^(server\.TestWrk|internal/hashcash\.TestSolveMedian|internal/localefix/restore\.TestLocaleVariablesAreBack|recovery\.TestEphemeralKDFVector)$'
+# test that re-runs its own binary, and the tests above under -race.
+allowed_skips="^(server\\.TestWrk|internal/hashcash\\.TestSolveMedian|internal/localefix/restore\\.TestLocaleVariablesAreBack|$(IFS='|'; echo "${norace_tests[*]}" | sed 's/\./\\./g'))\$"
 
 mkdir -p ci-artifacts
 rm -f ci-artifacts/go-test.log ci-artifacts/go-test.json
@@ -135,14 +146,9 @@ go_tests "go test -race (inside a real gnome-keyring session)" "$work/race.count
   "${ciflag[@]}" -allow-skip "$allowed_skips" -- \
   scripts/with-keyring.sh go test -race -json -count=1 -timeout 15m ./...
 
-# The reference vector for ephemeral mode derives three 1 GiB scrypt keys:
-# minutes under -race, where it skips. Here it must run and pass.
-go_tests "the ephemeral-mode KDF vector, without -race" "$work/vector.counts" -ci -- \
-  go test -json -count=1 -run '^TestEphemeralKDFVector$' ./recovery/
-if [ -s "$work/vector.counts" ] && [ "$(cut -d' ' -f1 "$work/vector.counts")" -lt 1 ]; then
-  failed=$((failed + 1))
-  failures+=("TestEphemeralKDFVector did not run (renamed?)")
-fi
+go_tests "the 1 GiB scrypt tests, without -race" "$work/norace.counts" -ci \
+  -require "$(IFS=,; echo "${norace_tests[*]}")" -- \
+  go test -json -count=1 -run "$norace_run" ./recovery/ ./cli/
 
 check "the real app under Xvfb: screenshots into ci-artifacts/screenshots" scripts/screenshots.sh
 # One round of the startup benchmark, with the -race build the
