@@ -4,10 +4,12 @@ package recovery
 // the whole two-round flow, against our own server over HTTP on
 // 127.0.0.1 with the reference client's own escrow requests replayed.
 //
-// Each key derivation takes 1 GiB and seconds (about 20 s under -race),
-// so the default run derives 6 keys in all: 3 for "AbCd-EfGh-JkMn-PqRs"
-// (skipped with -short) and 3 for the recorded user key, done by the
-// round trip, which checks them against the vector too.
+// Each key derivation takes 1 GiB and seconds (minutes under -race, where
+// both tests that derive skip: scripts/test.sh runs them in a pass
+// without -race), so the default run derives 6 keys in all: 3 for
+// "AbCd-EfGh-JkMn-PqRs" (skipped with -short) and 3 for the recorded
+// user key, done by the round trip, which checks them against the vector
+// too.
 
 import (
 	"bytes"
@@ -240,6 +242,10 @@ func checkRecoveredPack(t *testing.T, p *Pack, server string) {
 // for byte), then recovers from the recovery name alone: round 1 brings
 // the pack back, round 2 the secret; Forget then deletes all three.
 func TestEphemeralRoundTripOurServer(t *testing.T) {
+	if raceDetector {
+		// Six minutes under -race; scripts/test.sh runs it without.
+		t.Skip("3 scrypt derivations of 1 GiB each take minutes under -race")
+	}
 	var clock atomic.Int64
 	rnd := &servertest.QueuedRand{}
 	for _, n := range []string{"02", "03"} {

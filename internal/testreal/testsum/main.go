@@ -8,7 +8,9 @@
 // Every test and subtest counts. A package that fails with no failed
 // test (a build error, a crash, a timeout) counts as one failure. With
 // -ci, a skip whose "package.TestName" does not match -allow-skip counts
-// as a failure: in CI a test that needs a real part must not skip.
+// as a failure: in CI a test that needs a real part must not skip. Each
+// test named in -require that does not pass (it failed, skipped, or
+// never ran: renamed, or -run missed it) counts as a failure too.
 //
 //	go test -json ./... 2>&1 | testsum -log go-test.log -counts counts.txt -ci -allow-skip '^server\.TestWrk$'
 package main
@@ -18,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 )
 
 func main() {
@@ -26,16 +29,20 @@ func main() {
 	countsPath := flag.String("counts", "", "write \"passed failed skipped\" to this `file`")
 	ci := flag.Bool("ci", false, "count skips that -allow-skip does not match as failures")
 	allow := flag.String("allow-skip", "", "`regexp` of \"package.TestName\" that may skip with -ci (package without the module path)")
+	require := flag.String("require", "", "comma-separated \"package.Test/sub\" `names` that must pass")
 	module := flag.String("module", "github.com/passcrow/passcrow-desktop", "module `path` trimmed from package names")
 	flag.Parse()
-	if err := run(*logPath, *rawPath, *countsPath, *ci, *allow, *module); err != nil {
+	if err := run(*logPath, *rawPath, *countsPath, *ci, *allow, *require, *module); err != nil {
 		fmt.Fprintln(os.Stderr, "testsum:", err)
 		os.Exit(1)
 	}
 }
 
-func run(logPath, rawPath, countsPath string, ci bool, allow, module string) error {
+func run(logPath, rawPath, countsPath string, ci bool, allow, require, module string) error {
 	s := &summary{ci: ci, module: module, out: os.Stdout}
+	if require != "" {
+		s.require = strings.Split(require, ",")
+	}
 	if allow != "" {
 		re, err := regexp.Compile(allow)
 		if err != nil {

@@ -34,18 +34,20 @@ func (w fileWriter) WriteString(s string) {
 type counts struct{ passed, failed, skipped int }
 
 type summary struct {
-	ci     bool
-	allow  *regexp.Regexp
-	module string
-	out    io.Writer
-	log    fileWriter
-	raw    fileWriter
+	ci      bool
+	allow   *regexp.Regexp
+	require []string // tests that must pass
+	module  string
+	out     io.Writer
+	log     fileWriter
+	raw     fileWriter
 
 	output       map[string][]string // test key -> its output so far
 	failed       []string            // test keys, and packages that failed without a failed test
 	skipped      []string            // "key: reason"
 	badSkips     []string            // skips -ci does not allow
 	passed       int
+	passedNames  map[string]bool
 	pkgHasFailed map[string]bool
 }
 
@@ -63,6 +65,7 @@ func (s *summary) key(e event) string { return s.short(e.Package) + "." + e.Test
 func (s *summary) read(r io.Reader) error {
 	s.output = map[string][]string{}
 	s.pkgHasFailed = map[string]bool{}
+	s.passedNames = map[string]bool{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
@@ -94,6 +97,7 @@ func (s *summary) event(e event) {
 	case "pass":
 		if e.Test != "" {
 			s.passed++
+			s.passedNames[s.key(e)] = true
 		}
 		delete(s.output, s.key(e))
 	case "skip":
@@ -146,9 +150,16 @@ func skipReason(out []string) string {
 }
 
 // report prints the failures and skips and returns the counts, a skip
-// that -ci does not allow counted as failed.
+// that -ci does not allow, and a required test that did not pass,
+// counted as failed.
 func (s *summary) report() counts {
-	c := counts{passed: s.passed, failed: len(s.failed) + len(s.badSkips), skipped: len(s.skipped)}
+	var missing []string
+	for _, name := range s.require {
+		if !s.passedNames[name] {
+			missing = append(missing, name)
+		}
+	}
+	c := counts{passed: s.passed, failed: len(s.failed) + len(s.badSkips) + len(missing), skipped: len(s.skipped)}
 	list := func(title string, items []string) {
 		if len(items) == 0 {
 			return
@@ -162,5 +173,6 @@ func (s *summary) report() counts {
 	list("skipped", s.skipped)
 	list("skipped, which CI=true does not allow (counted as failed)", s.badSkips)
 	list("failed", s.failed)
+	list("required to pass, and did not (failed, skipped or never ran)", missing)
 	return c
 }

@@ -65,21 +65,24 @@ func TestNeverRuns(t *testing.T) {}
 func TestSummary(t *testing.T) {
 	stream := goTestJSON(t)
 	for _, tc := range []struct {
-		name  string
-		ci    bool
-		allow string
-		want  counts
-		bad   []string // in the list of skips CI does not allow
+		name    string
+		ci      bool
+		allow   string
+		require []string
+		want    counts
+		bad     []string // in the list of skips CI does not allow
 	}{
 		// TestSub passes (its subtests passed or skipped): 3 passed;
 		// failed: TestFail, b's build, c's binary.
-		{"not CI", false, "", counts{3, 3, 2}, nil},
-		{"CI, one skip allowed", true, `^a\.TestSub/allowed$`, counts{3, 4, 1}, []string{"a.TestSkip: no gizmo here"}},
-		{"CI, none allowed", true, "", counts{3, 5, 0}, []string{"a.TestSkip: no gizmo here", "a.TestSub/allowed: set GIZMO to run"}},
+		{"not CI", false, "", nil, counts{3, 3, 2}, nil},
+		{"CI, one skip allowed", true, `^a\.TestSub/allowed$`, nil, counts{3, 4, 1}, []string{"a.TestSkip: no gizmo here"}},
+		{"CI, none allowed", true, "", nil, counts{3, 5, 0}, []string{"a.TestSkip: no gizmo here", "a.TestSub/allowed: set GIZMO to run"}},
+		// Required: one passed, one skipped, one failed, one never ran.
+		{"required", false, "", []string{"a.TestSub/ok", "a.TestSub/allowed", "a.TestFail", "a.TestGone"}, counts{3, 6, 2}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out strings.Builder
-			s := &summary{ci: tc.ci, module: "example.com/m", out: &out}
+			s := &summary{ci: tc.ci, module: "example.com/m", out: &out, require: tc.require}
 			if tc.allow != "" {
 				s.allow = regexp.MustCompile(tc.allow)
 			}
