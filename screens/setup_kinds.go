@@ -88,6 +88,10 @@ func (s *Setup) refreshExtras() {
 		})
 		s.extraList.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.StorageIcon()), remove, widget.NewLabel(extraText(e))))
 	}
+	// The list grew or shrank: the page around it is laid out again.
+	if c := s.ui.Win.Content(); c != nil {
+		c.Refresh()
+	}
 }
 
 // extraText says an extra in the user's words.
