@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"crypto/tls"
 	"net"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/passcrow/passcrow-desktop/app/state"
 	"github.com/passcrow/passcrow-desktop/internal/mailtest"
 	"github.com/passcrow/passcrow-desktop/recovery"
+	"github.com/passcrow/passcrow-desktop/recovery/friend"
 	"github.com/passcrow/passcrow-desktop/recovery/mailbox"
 	"github.com/passcrow/passcrow-desktop/recovery/media"
 )
@@ -21,6 +23,62 @@ func TestMailboxScreens(t *testing.T) {
 	m := mailtest.Start(t)
 	t.Run("RecoverWithPassword", func(t *testing.T) { testRecoverWithPassword(t, m) })
 	t.Run("RestoreFromMailbox", func(t *testing.T) { testRestoreFromMailbox(t, m) })
+	t.Run("FriendsLetters", func(t *testing.T) { testFriendsLetters(t, m) })
+}
+
+// testFriendsLetters: a pack of 2 of two friends' letters and a stick,
+// the letters sent through real submission into the friends' Dovecot
+// inboxes. The page asks once for a friend's mail; another pack's letter
+// is refused; with both friends' mails (as .eml) the secret opens.
+func testFriendsLetters(t *testing.T, m *mailtest.Mail) {
+	m.NeedSubmission(t)
+	for _, n := range []string{"ownerf", "bobf", "carolf"} {
+		m.AddUser(n, n+"-pw")
+	}
+	host, port, _ := net.SplitHostPort(m.SubmissionAddr())
+	p, _ := strconv.Atoi(port)
+	acct := &friend.Account{Host: host, Port: p, TLS: friend.TLSStartTLS, Username: "ownerf", Password: "ownerf-pw",
+		From: "Owner <ownerf@example.org>", TLSConfig: &tls.Config{RootCAs: m.CertPool()}, Timeout: 30 * time.Second}
+	u := newTestUI(t)
+	packForTest(t, u, "Letters", recovery.ProtectRequest{Policy: recovery.NofM(2), Locations: []recovery.Location{
+		&friend.Location{Account: acct, To: "bobf@example.org", Number: 1, Count: 2},
+		&friend.Location{Account: acct, To: "carolf@example.org", Number: 2, Count: 2},
+		&media.Location{Dir: t.TempDir(), Label: "the stick"},
+	}})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	letter := func(user string) []byte {
+		text, err := m.WaitForMail(ctx, user, user+"-pw", func(text string) bool { return strings.Contains(text, "passcrow-fragment-") })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []byte(text)
+	}
+	bob, carol := letter("bobf"), letter("carolf")
+
+	rec := startRecoveryForTest(t, u, "Letters")
+	l := rec.Gathers[""]
+	if l == nil || l.Open == nil || len(rec.Gathers) != 2 {
+		t.Fatalf("lines %v", rec.Gathers)
+	}
+	useFileForTest(t, u, rec, l, "junk.eml", []byte("From: x@example.org\r\nSubject: hi\r\n\r\nnothing here\r\n"))
+	look(u, func() {
+		if !strings.Contains(l.Status.Text, "your friends' mails") {
+			t.Errorf("a mail with no fragment: %q", l.Status.Text)
+		}
+	})
+	useFileForTest(t, u, rec, l, "bob.eml", bob)
+	look(u, func() {
+		if l.Status.Text != "A friend's fragment is in." || rec.Secret != nil {
+			t.Errorf("bob's letter: %q", l.Status.Text)
+		}
+	})
+	useFileForTest(t, u, rec, l, "carol.eml", carol)
+	look(u, func() {
+		if rec.Secret == nil || rec.Secret.Text != TourSecret {
+			t.Errorf("no secret after both letters: %q %q", l.Status.Text, rec.Error.Text)
+		}
+	})
 }
 
 // plainAccount is name's mailbox on m over plain IMAP on 127.0.0.1.
