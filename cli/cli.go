@@ -74,10 +74,11 @@ the public passcrow.mailpile.is) only with --trust-servers: a pack or
 recovery name from someone else can point at servers they run, to collect
 your codes. restore asks the same of a pack copy naming such servers.
 
-protect, verify, recover, recover-ephemeral, check and forget take
---proxy socks5h://127.0.0.1:9050 (Tor; or $PASSCROW_PROXY): every
-request to a Passcrow server goes through that SOCKS5 proxy, names are
-resolved there, and .onion servers work only this way. protect and
+protect, verify, recover, recover-ephemeral, check, forget, claim,
+heir-status and heir-stop take --proxy socks5h://127.0.0.1:9050 (Tor;
+or $PASSCROW_PROXY): every request to a Passcrow server goes through
+that SOCKS5 proxy, names are resolved there, and .onion servers work
+only this way. protect and
 verify contact different servers in random order with waits of 2 to 20 s
 between them, so servers cannot link your requests by their timing;
 --quick skips the waits. See docs/PRIVACY.md.

@@ -22,7 +22,7 @@ import (
 // take --proxy and --quick.
 var serverCommands = map[string]bool{
 	"protect": true, "verify": true, "recover": true, "recover-ephemeral": true,
-	"check": true, "forget": true,
+	"check": true, "forget": true, "heir-status": true, "heir-stop": true, "claim": true,
 }
 
 const proxyUsage = "reach Passcrow servers through this SOCKS5 proxy `URL`, such as Tor's socks5h://127.0.0.1:9050 " +

@@ -11,7 +11,7 @@ import (
 
 // Only commands that reach servers take --proxy and --quick.
 func TestNetFlagsOnServerCommands(t *testing.T) {
-	for _, name := range []string{"protect", "verify", "recover", "recover-ephemeral", "check", "forget", "list", "import", "serve"} {
+	for _, name := range []string{"protect", "verify", "recover", "recover-ephemeral", "check", "forget", "heir-status", "heir-stop", "claim", "list", "import", "serve", "heir-sheet"} {
 		e := &env{getenv: func(string) string { return "" }}
 		fs := newFlagSet(e, name, "", &commonFlags{})
 		has := fs.Lookup("proxy") != nil && fs.Lookup("quick") != nil
