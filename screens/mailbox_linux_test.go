@@ -3,11 +3,15 @@ package screens
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"net"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/passcrow/passcrow-desktop/app/state"
 	"github.com/passcrow/passcrow-desktop/internal/mailtest"
@@ -24,6 +28,60 @@ func TestMailboxScreens(t *testing.T) {
 	t.Run("RecoverWithPassword", func(t *testing.T) { testRecoverWithPassword(t, m) })
 	t.Run("RestoreFromMailbox", func(t *testing.T) { testRestoreFromMailbox(t, m) })
 	t.Run("FriendsLetters", func(t *testing.T) { testFriendsLetters(t, m) })
+	t.Run("ForgetAsksPassword", func(t *testing.T) { testForgetAsksPassword(t, m) })
+}
+
+// testForgetAsksPassword: forgetting an item whose mailbox password was
+// not kept asks for it in a dialog, and the fragment's message is then
+// deleted from the real mailbox.
+func testForgetAsksPassword(t *testing.T, m *mailtest.Mail) {
+	u := newTestUI(t)
+	a := plainAccount(t, m, "daveforget", "dave-pw-1")
+	box, err := mailbox.NewLocation(a, "dave-pw-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	packForTest(t, u, "Forget me", recovery.ProtectRequest{Policy: recovery.NofM(2), Locations: []recovery.Location{
+		box, &media.Location{Dir: t.TempDir(), Label: "the stick"},
+	}})
+	b, err := u.State.Export("Forget me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := recovery.ParsePack(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boxRec := p.Records[0]
+	if boxRec.Kind != mailbox.Kind {
+		t.Fatalf("record 0 is %q", boxRec.Kind)
+	}
+	asked := make(chan *widget.Entry, 1)
+	passwordAsked = func(e *widget.Entry) { asked <- e }
+	t.Cleanup(func() { passwordAsked = nil })
+	forgot := make(chan error, 1)
+	go func() { forgot <- u.State.Forget(context.Background(), "Forget me") }()
+	var pw *widget.Entry
+	select {
+	case pw = <-asked:
+	case err := <-forgot:
+		t.Fatalf("forgot without asking: %v", err)
+	}
+	look(u, func() {
+		pw.SetText("dave-pw-1")
+		ok := findButtonDeep(u.Win.Canvas().Overlays().Top(), "Open the mailbox")
+		if ok == nil {
+			t.Fatal("no Open the mailbox button in the dialog")
+		}
+		test.Tap(ok)
+	})
+	if err := <-forgot; err != nil {
+		t.Fatal(err)
+	}
+	_, err = (&mailbox.Keeper{}).Gather(context.Background(), boxRec, recovery.Input{Login: &recovery.Login{Password: "dave-pw-1"}})
+	if !errors.Is(err, mailbox.ErrGone) {
+		t.Fatalf("the fragment's message after forgetting: %v", err)
+	}
 }
 
 // testFriendsLetters: a pack of 2 of two friends' letters and a stick,

@@ -99,6 +99,7 @@ func (u *UI) serial(f func()) func() {
 func New(a fyne.App, w fyne.Window, st *state.State, demoDir string) *UI {
 	u := &UI{App: a, Win: w, State: st, DemoDir: demoDir, KnownServers: state.KnownServers, MailboxPoll: 500 * time.Millisecond, changed: make(chan struct{})}
 	w.Resize(fyne.NewSize(860, 640))
+	st.SetLoginAsker(u.askMailboxPassword) // mailbox passwords outside recovery (loginask.go)
 	return u
 }
 
