@@ -52,6 +52,10 @@ func (s *State) StartClaim(sheetText string) (*HeirClaim, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Through Tor when it is on (tor.go), as every other request.
+	if c.Client, err = currentProxy().NewClient(c.Server()); err != nil {
+		return nil, err
+	}
 	if loopback(c.Client.Server()) {
 		c.Client.Interval = 0
 	}
