@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/passcrow/passcrow-desktop/internal/servertest"
 	"github.com/passcrow/passcrow-desktop/recovery"
@@ -207,6 +209,46 @@ func TestHeirRecoversFromSheet(t *testing.T) {
 	look(u, func() {
 		if rec.Secret == nil || rec.Secret.Text != TourSecret {
 			t.Fatalf("no secret: %q %q", line.Status.Text, rec.Error.Text)
+		}
+	})
+}
+
+// TestHeirSheetFromPhoto: the sheet's key read from a picture of its QR
+// code (made with the QR library the sheets are printed with) starts the
+// claim as the typed key does; a picture without one is told.
+func TestHeirSheetFromPhoto(t *testing.T) {
+	clk := &heirClock{t: time.Date(2026, 12, 9, 10, 0, 0, 0, time.Local)}
+	_, url, _ := heirServer(t, clk)
+	_, sheet, _ := ownerPack(t, url, clk)
+	png, err := qrcode.Encode(strings.ToUpper(sheet), qrcode.Medium, 600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blank, err := qrcode.Encode("x", qrcode.Low, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blank = blank[:len(blank)/2] // not a picture any more
+
+	u := newTestUIAt(t, clk.now)
+	look(u, u.ShowSheetClaim)
+	s := u.Current().(*SheetClaim)
+	claimStep(t, u, s, func() { s.usePhoto(io.NopCloser(bytes.NewReader(blank))) })
+	look(u, func() {
+		if !strings.HasPrefix(s.Error.Text, "Could not read a QR code in that picture") {
+			t.Fatalf("a broken picture: %q", s.Error.Text)
+		}
+	})
+	claimStep(t, u, s, func() { s.usePhoto(io.NopCloser(bytes.NewReader(png))) })
+	// The photo's step started asking for a code: wait for that too.
+	var done chan struct{}
+	look(u, func() { done = s.done })
+	if err := wait(done, TourStepTimeout, "the code"); err != nil {
+		t.Fatal(err)
+	}
+	look(u, func() {
+		if !strings.Contains(s.Info.Text, "h*@e*ple.org") {
+			t.Fatalf("after the photo: %q %q", s.Info.Text, s.Error.Text)
 		}
 	})
 }
