@@ -40,7 +40,8 @@ Usage:
   passcrow protect NAME --secret-file F --location KIND=VALUE[,OPTION...] [--location ...]
                    [--threshold N | --policy POLICY | --preset mailpile] [--max-hashcash-bits 20]
                                    KIND: server=URL,id=email:ADDR  imap=USER@HOST  friend=ADDR,smtp=HOST,from=ADDR
-                                   paper=DIR  media=DIR  (passcrow protect --help lists the options);
+                                   paper=DIR  media=DIR  heir=email:ADDR,server=URL,notify=email:YOURS,days=N
+                                   (passcrow protect --help lists the options);
                                    --id email:ADDR ... --server URL still work for servers
   passcrow list
   passcrow verify NAME             servers send the codes; prints where they went and what else to give
@@ -57,10 +58,17 @@ Usage:
   passcrow recover-ephemeral SERVER:- [--code -] [--name NAME]
                                    round 1 for a reference client's ephemeral recovery name; SERVER:-
                                    reads the user key from standard input (SERVER:USERKEY works too)
+  passcrow protect NAME --ephemeral --secret-file F --id email:ADDR --id ... --server URL
+                                   the reference client's ephemeral mode: prints a recovery name to write down
+  passcrow heir-sheet NAME --out F.pdf [--owner NAME]   print the inheritance sheet of an heir location
+  passcrow heir-status NAME | heir-stop NAME   whether the heir asked; stop the release (the heir's piece stays)
+  passcrow claim - | --photo SHEET.png [--code C|-] [--out F]
+                                   the heir, with only the sheet: a code is mailed, and after the waiting
+                                   period the pack and the heir's piece come back
   passcrow forget NAME             deletes the fragments it can reach, then the pack (which voids the rest)
   passcrow import FILE [--name NAME]   import a pack file (ours or the reference client's .passcrow)
   passcrow export NAME --out F     write a pack to a file (for a backup or another device)
-  passcrow remind                  show a notification when renewal is due, then exit
+  passcrow remind [--interval-days N] [--lang en|is]   show a notification when renewal is due, then exit
   passcrow --version               the version and the commit it was built from (also: passcrow version)
 
 Codes and user keys given as arguments (--code C, SERVER:USERKEY) can be
