@@ -114,6 +114,15 @@ func read(g *image.Gray) (text string, found, ok bool) {
 		if err != nil {
 			continue
 		}
+		// The reader binarizes once; the bitmap keeps the matrix.
+		m, err := bmp.GetBlackMatrix()
+		if err != nil {
+			continue
+		}
+		if finderCandidates(m) > maxFinderCandidates {
+			found = true // too busy to be read in reasonable time
+			continue
+		}
 		res, err := reader.Decode(bmp, hints)
 		if err == nil {
 			return res.GetText(), true, true
