@@ -23,6 +23,20 @@ func DeriveForTest(t testing.TB, sheetText string) TestRef {
 	return TestRef{ID: ref.id, Key: ref.key}
 }
 
+// DeriveGenForTest derives generation gen of a sheet's escrow.
+func DeriveGenForTest(t testing.TB, sheetText string, gen int) TestRef {
+	t.Helper()
+	s, err := ParseSheet(sheetText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := derive(s.key, gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return TestRef{ID: ref.id, Key: ref.key}
+}
+
 // NewSheetForTest is a sheet with a fresh key for server.
 func NewSheetForTest(t testing.TB, server string) Sheet {
 	t.Helper()

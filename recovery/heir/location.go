@@ -268,12 +268,24 @@ func (l *Location) PlaceWithPack(ctx context.Context, p *recovery.Pack, r recove
 		}
 	}
 	res, err := l.client.Escrow(ctx, in)
+	if se, ok := errors.AsType[*recovery.ServerError](err); ok && se.Message == idTaken && l.gen != 0 {
+		return recovery.Record{}, fmt.Errorf("passcrow server %s: %w", l.client.Server(), ErrSheetUsed)
+	}
 	if err != nil {
 		return recovery.Record{}, err
 	}
 	r.Expires = res.Expires.Unix()
 	return r, nil
 }
+
+// idTaken is our server's answer to an escrow id in use.
+const idTaken = "Escrow ID already in use"
+
+// ErrSheetUsed means a renewal found the heir's next escrow taken. Its
+// id comes from the sheet's key alone, and the owner never made it: so
+// someone who has read the sheet has, and may be able to show the heir
+// an escrow of their own. Stop using that sheet.
+var ErrSheetUsed = errors.New("the heir's next escrow is already taken, by someone who has read the inheritance sheet: remove the heir and add them again to print a new sheet, and keep it safer")
 
 // Delete removes what this location placed, for Protect's rollback.
 func (l *Location) Delete(ctx context.Context, r recovery.Record) error {
