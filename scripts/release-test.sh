@@ -16,8 +16,9 @@
 #             and fails for a tampered copy; under wine the installer's
 #             silent mode installs per user and per machine (files, Start
 #             menu, "Apps and features" entry) and the uninstaller removes it
-#             all, the login reminder included; the installed app is started
-#             under wine and photographed
+#             all, the login reminder included; the installed app says its
+#             version and is photographed under wine (with a stand-in for
+#             bcryptprimitives.dll, which Go needs and wine 8.0 lacks)
 #
 # Screenshots, logs and the icon at 16 and 32 pixels go to
 # ci-artifacts/release/: look at them. The last line is the tally, as
@@ -45,7 +46,7 @@ case "${1:-}" in
     citest=$2 cistatus=$3
     base=${PASSCROW_CI_BASE:-HEAD~1}
     watched=(packaging scripts/release.sh scripts/release-test.sh FyneApp.toml Icon.png go.mod
-      internal/version internal/testreal/pecheck .ci/run)
+      internal/version internal/testreal/pecheck internal/testreal/wineshim .ci/run)
     if git rev-parse -q --verify "$base^{commit}" >/dev/null &&
       git diff --quiet "$base" -- "${watched[@]}"; then
       echo "release-test: not run: no file that makes or tests the installers changed since $(git rev-parse --short "$base") (make release-test runs it)"
@@ -127,6 +128,7 @@ build_release() {
   echo "release build took $(($(date +%s) - t)) s" | tee -a "$out/release.log"
   return "$status"
 }
+head=$(git rev-parse HEAD) # others may commit while it builds
 if $build; then
   check "scripts/release.sh builds every installer (log: $out/release.log)" build_release
 fi
@@ -143,7 +145,7 @@ want_version_line="passcrow $version (commit ${commit:0:12})"
 echo "release-test: version $version, commit $commit, Windows file version $file_version"
 built_from_head() {
   [ -n "$version" ] || fail "no dist/release.env" || return 1
-  [ "$commit" = "$(git rev-parse HEAD)" ] || fail "dist/ was built from $commit, not HEAD"
+  [ "$commit" = "$head" ] || fail "dist/ was built from $commit, not HEAD ($head)"
 }
 $build && check "dist/release.env: built from HEAD" built_from_head
 
@@ -375,9 +377,14 @@ wine_prefix() {
   [ -n "${DISPLAY:-}" ] || return 77
   wine --version
   wineboot -i >"$work/wineboot.log" 2>&1 && wineserver -w || { cat "$work/wineboot.log"; return 1; }
+  # Go's runtime needs bcryptprimitives.dll (Windows 10 has it, wine 8.0
+  # not): a stand-in goes into this throwaway prefix only, so the app can
+  # start (internal/testreal/wineshim).
+  x86_64-w64-mingw32-gcc -shared -O2 -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+    internal/testreal/wineshim/bcryptprimitives.c -ladvapi32 || return 1
   wine_ok=true
 }
-check "wine: a fresh 64-bit prefix" wine_prefix
+check "wine: a fresh 64-bit prefix (with a stand-in bcryptprimitives.dll)" wine_prefix
 
 # regval FILE KEY NAME: a string value from wine's registry file
 # (user.reg is HKEY_CURRENT_USER, system.reg HKEY_LOCAL_MACHINE).
@@ -389,50 +396,81 @@ regval() {
   ' "$WINEPREFIX/$1"
 }
 uninstkey='Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Uninstall\\\\Passcrow'
+runkey='Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run'
+# The Start menu of one user (CurrentUser) or of all (AllUsers).
+shortcut() {
+  case $1 in
+    CurrentUser) find "$WINEPREFIX/drive_c/users" -path '*/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Passcrow.lnk' ;;
+    AllUsers) find "$WINEPREFIX/drive_c/ProgramData" -path '*/Microsoft/Windows/Start Menu/Programs/Passcrow.lnk' ;;
+  esac
+}
+regfile() { if [ "$1" = CurrentUser ]; then echo user.reg; else echo system.reg; fi; }
 
-# wine_install MODE REGFILE: the silent install in MODE (CurrentUser or
-# AllUsers), checked; then the uninstaller, checked.
+# wine_install MODE: the installer's silent mode for CurrentUser or AllUsers.
 wine_install() {
-  local mode=$1 reg=$2 instdir inst lnk uninst
+  local mode=$1 reg instdir inst lnk
+  reg=$(regfile "$mode")
   $wine_ok || return 77
   wine "$setup" /S "/$mode" && wineserver -w || fail "the installer failed" || return 1
   instdir=$(regval "$reg" "$uninstkey" InstallLocation)
   [ -n "$instdir" ] || fail "no uninstall entry in $reg" || return 1
   inst=$(winepath -u "$instdir")
-  echo "installed for $mode in $instdir ($inst)"
-  echo "Apps and features: $(regval "$reg" "$uninstkey" DisplayName) $(regval "$reg" "$uninstkey" DisplayVersion), $(regval "$reg" "$uninstkey" UninstallString)"
+  echo "installed in $instdir"
+  echo "Apps and features: $(regval "$reg" "$uninstkey" DisplayName) $(regval "$reg" "$uninstkey" DisplayVersion), uninstall: $(regval "$reg" "$uninstkey" UninstallString)"
   [ "$(regval "$reg" "$uninstkey" DisplayVersion)" = "$version" ] || fail "DisplayVersion is not $version" || return 1
   [ -f "$inst/Passcrow.exe" ] && [ -f "$inst/Uninstall.exe" ] || fail "Passcrow.exe or Uninstall.exe missing" || return 1
   cmp -s "$inst/Passcrow.exe" "$winapp" || fail "the installed Passcrow.exe is not the signed app" || return 1
-  lnk=$(find "$WINEPREFIX/drive_c" -path '*Start Menu/Programs/Passcrow.lnk')
+  lnk=$(shortcut "$mode")
   [ -n "$lnk" ] || fail "no Start-menu shortcut" || return 1
   echo "Start menu: ${lnk#"$WINEPREFIX/"}"
   echo "-- the uninstaller's signature:"
-  verify "$inst/Uninstall.exe" || return 1
-  cp "$inst/Uninstall.exe" "$work/uninstall-$mode.exe"
+  verify "$inst/Uninstall.exe"
+}
 
-  if [ "$mode" = CurrentUser ]; then
-    echo "-- the installed app under wine:"
-    # The Windows app reads PASSCROW_HOME from the environment like the
-    # Linux one; wine passes it through.
-    shoot installed-windows-wine wine "$inst/Passcrow.exe" || return 1
-    # The login reminder as the app sets it (platform/autostart_windows.go).
-    wine reg add 'HKCU\Software\Microsoft\Windows\CurrentVersion\Run' /v PasscrowRemind /d "\"$instdir\\Passcrow.exe\" remind" /f >/dev/null &&
-      wineserver -w
-  fi
+# wine_app: the installed app prints its version and opens its window.
+wine_app() {
+  $wine_ok || return 77
+  local inst got
+  inst=$(winepath -u "$(regval user.reg "$uninstkey" InstallLocation)")
+  got=$(wine "$inst/Passcrow.exe" --version | tr -d '\r')
+  wineserver -w
+  echo "$got"
+  [ "$got" = "$want_version_line" ] || fail "want $want_version_line" || return 1
+  # The Windows app reads PASSCROW_HOME like the Linux one; wine passes
+  # the environment through.
+  shoot installed-windows-wine wine "$inst/Passcrow.exe" || return 1
+  wineserver -w
+}
 
-  uninst=$(regval "$reg" "$uninstkey" QuietUninstallString)
-  echo "uninstalling: $uninst"
+# wine_uninstall MODE: the uninstaller (as the uninstall entry runs it,
+# silently) leaves no file, shortcut, entry, nor this user's login reminder.
+wine_uninstall() {
+  local mode=$1 reg instdir inst
+  reg=$(regfile "$mode")
+  $wine_ok || return 77
+  instdir=$(regval "$reg" "$uninstkey" InstallLocation)
+  [ -n "$instdir" ] || fail "not installed" || return 1
+  inst=$(winepath -u "$instdir")
+  # The login reminder as the app sets it (platform/autostart_windows.go).
+  wine reg add 'HKCU\Software\Microsoft\Windows\CurrentVersion\Run' /v PasscrowRemind \
+    /d "\"$instdir\\Passcrow.exe\" remind" /f >/dev/null && wineserver -w || return 1
+  [ -n "$(regval user.reg "$runkey" PasscrowRemind)" ] || fail "could not set a login reminder" || return 1
+  echo "uninstalling: $(regval "$reg" "$uninstkey" QuietUninstallString)"
   wine "$inst/Uninstall.exe" /S "/$mode" && wineserver -w || fail "the uninstaller failed" || return 1
   [ ! -e "$inst" ] || { find "$inst"; fail "$instdir is still there"; } || return 1
-  [ -z "$(find "$WINEPREFIX/drive_c" -path '*Start Menu/Programs/Passcrow.lnk')" ] || fail "the shortcut is still there" || return 1
+  [ -z "$(shortcut "$mode")" ] || fail "the shortcut is still there" || return 1
   [ -z "$(regval "$reg" "$uninstkey" DisplayName)" ] || fail "the uninstall entry is still there" || return 1
-  [ -z "$(regval user.reg 'Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run' PasscrowRemind)" ] || fail "the login reminder is still there" || return 1
-  echo "uninstalled: files, shortcut, uninstall entry and login reminder gone"
+  [ -z "$(regval user.reg "$runkey" PasscrowRemind)" ] || fail "the login reminder is still there" || return 1
+  echo "files, shortcut, uninstall entry and login reminder are gone"
 }
-check "wine: setup /S /CurrentUser installs, the app opens ($out/installed-windows-wine.png), the signed uninstaller removes it all" \
-  wine_install CurrentUser user.reg
-check "wine: setup /S /AllUsers installs in Program Files (HKLM) and uninstalls" wine_install AllUsers system.reg
+
+check "wine: setup /S /CurrentUser installs per user: files, Start menu, Apps and features; the uninstaller is signed" \
+  wine_install CurrentUser
+check "wine: the installed app says its version and opens ($out/installed-windows-wine.png)" wine_app
+check "wine: the uninstaller removes the per-user install and the login reminder" wine_uninstall CurrentUser
+check "wine: setup /S /AllUsers installs per machine (Program Files, HKLM); the uninstaller is signed" \
+  wine_install AllUsers
+check "wine: the uninstaller removes the per-machine install" wine_uninstall AllUsers
 
 echo
 echo "took $(($(date +%s) - started)) s; screenshots and logs in $out/"

@@ -67,7 +67,7 @@ func read(f *pe.File) (Info, error) {
 		case rtManifest:
 			info.HasManifest = true
 		case rtVersion:
-			blob, err := r.first(t.off, 3)
+			blob, err := r.first(t.off, 2)
 			if err != nil {
 				return info, fmt.Errorf("version resource: %w", err)
 			}
@@ -109,8 +109,9 @@ func (r rsrc) dir(off uint32) ([]entry, error) {
 	return out, nil
 }
 
-// first follows the first entry down depth-1 more levels (type → name →
-// language) and returns that resource's bytes.
+// first follows the first entry down depth-1 more directory levels and
+// returns that resource's bytes: from a type's directory, depth 2 (name,
+// then language, whose entries are the data).
 func (r rsrc) first(off uint32, depth int) ([]byte, error) {
 	for level := 1; level < depth; level++ {
 		es, err := r.dir(off)
