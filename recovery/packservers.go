@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // PackServers lists the distinct Passcrow servers that recovering or
@@ -16,18 +17,22 @@ import (
 //
 // A server name no client would accept (plain http to the Internet, a
 // URL with a password) is listed as written, trimmed: such a pack is
-// worth a warning too. Records whose data is not a passcrow record are
-// skipped: they name no server.
+// worth a warning too. Records of KindPasscrow and of the kinds given to
+// RegisterServerKind (an heir's, whose ids and owner token go to its
+// server too) count, by their data's "server"; the others (a mailbox, a
+// sheet) name no Passcrow server.
 func PackServers(p *Pack) []string {
 	if p == nil {
 		return nil
 	}
 	var out []string
 	add := func(r *Record) {
-		if r == nil || r.Kind != KindPasscrow {
+		if r == nil || !isServerKind(r.Kind) {
 			return
 		}
-		var d PasscrowRecordData
+		var d struct {
+			Server string `json:"server"`
+		}
 		if json.Unmarshal(r.Data, &d) != nil || strings.TrimSpace(d.Server) == "" {
 			return
 		}
@@ -67,4 +72,24 @@ func normalServer(server string) string {
 		return name
 	}
 	return strings.TrimSpace(server)
+}
+
+var (
+	serverKindsMu sync.Mutex
+	serverKinds   = map[string]bool{KindPasscrow: true}
+)
+
+// RegisterServerKind says records of kind keep their fragment on a
+// Passcrow server named by their data's "server", so PackServers lists
+// it. Kinds register in an init function.
+func RegisterServerKind(kind string) {
+	serverKindsMu.Lock()
+	defer serverKindsMu.Unlock()
+	serverKinds[kind] = true
+}
+
+func isServerKind(kind string) bool {
+	serverKindsMu.Lock()
+	defer serverKindsMu.Unlock()
+	return serverKinds[kind]
 }

@@ -99,3 +99,17 @@ func TestPackServersSpellings(t *testing.T) {
 		t.Errorf("PackServers(nil) = %q", got)
 	}
 }
+
+// An heir's record names its server too: the owner token and escrow ids
+// go there when checking or forgetting.
+func TestPackServersOfRegisteredKinds(t *testing.T) {
+	recovery.RegisterServerKind("test-heir-kind")
+	p := &recovery.Pack{Records: []recovery.Record{
+		{Kind: recovery.KindPasscrow, Data: json.RawMessage(`{"server":"a.example"}`)},
+		{Kind: "test-heir-kind", Data: json.RawMessage(`{"server":"heirs.example","generation":1}`)},
+		{Kind: "imap", Data: json.RawMessage(`{"server":"not.a.passcrow.example"}`)},
+	}}
+	if got, want := recovery.PackServers(p), []string{"a.example", "heirs.example"}; !slices.Equal(got, want) {
+		t.Errorf("PackServers = %q, want %q", got, want)
+	}
+}

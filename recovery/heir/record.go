@@ -79,3 +79,7 @@ func (d recordData) raw() (json.RawMessage, error) {
 	}
 	return b, nil
 }
+
+// An heir's record names the server that keeps its escrow; programs list
+// it among the servers a pack contacts (recovery.PackServers).
+func init() { recovery.RegisterServerKind(Kind) }
