@@ -53,7 +53,7 @@ func TestWrongCodesAreCountedAcrossCodes(t *testing.T) {
 	}
 	for day := range 3 {
 		judged := 0
-		for range 30 { // a code a minute, guessed five times
+		for range MaxCodesPerDay - 1 { // a code a minute (all a day allows but one), guessed five times
 			code := env.verifyCode(t, f, "1")
 			for range maxFailures {
 				if strings.HasPrefix(recover(wrongFor(code)), wire.ErrIncorrectCode) {

@@ -13,6 +13,12 @@ import (
 // stores a free escrow naming a victim's address could mail them in a loop.
 const DefaultResendInterval = time.Minute
 
+// MaxCodesPerDay bounds the codes one escrow gets in a day. The interval
+// alone still let anyone holding an escrow key (a pack, an heir's printed
+// sheet) have a code mailed every minute: 525,600 mails a year to one
+// address. A user needs a few codes a day at most.
+const MaxCodesPerDay = 10
+
 // waitError is ErrTooSoon with the time left, which the client is told.
 type waitError struct{ wait time.Duration }
 
@@ -35,10 +41,17 @@ type resendGate struct {
 	interval time.Duration // <= 0: no limit
 	mu       sync.Mutex
 	last     map[string]time.Time
+	day      map[string]dayCount // codes in the day since start
+}
+
+// dayCount is how many codes an escrow got since start, within a day.
+type dayCount struct {
+	start time.Time
+	n     int
 }
 
 func newResendGate(interval time.Duration) *resendGate {
-	return &resendGate{interval: interval, last: make(map[string]time.Time)}
+	return &resendGate{interval: interval, last: make(map[string]time.Time), day: make(map[string]dayCount)}
 }
 
 // reserve claims a send for escrow id at now, or returns a *waitError if
@@ -58,7 +71,15 @@ func (g *resendGate) reserve(id string, now time.Time) (undo func(), err error) 
 			return nil, &waitError{wait}
 		}
 	}
+	dc := g.day[id]
+	if now.Sub(dc.start) >= 24*time.Hour {
+		dc = dayCount{start: now}
+	}
+	if dc.n >= MaxCodesPerDay {
+		return nil, &waitError{dc.start.Add(24 * time.Hour).Sub(now)}
+	}
 	g.last[id] = now
+	g.day[id] = dayCount{start: dc.start, n: dc.n + 1}
 	return func() {
 		g.mu.Lock()
 		defer g.mu.Unlock()
@@ -67,6 +88,9 @@ func (g *resendGate) reserve(id string, now time.Time) (undo func(), err error) 
 				g.last[id] = prev
 			} else {
 				delete(g.last, id)
+			}
+			if d, ok := g.day[id]; ok && d.n > 0 {
+				g.day[id] = dayCount{start: d.start, n: d.n - 1}
 			}
 		}
 	}, nil
@@ -79,6 +103,11 @@ func (g *resendGate) prune(now time.Time) {
 	for id, t := range g.last {
 		if now.Sub(t) >= g.interval {
 			delete(g.last, id)
+		}
+	}
+	for id, d := range g.day {
+		if now.Sub(d.start) >= 24*time.Hour {
+			delete(g.day, id)
 		}
 	}
 }

@@ -118,3 +118,51 @@ func TestVerificationResendIntervalOff(t *testing.T) {
 		}
 	}
 }
+
+// Whoever holds an escrow key (an heir's sheet) could have a code mailed
+// every minute, all year: an escrow gets at most MaxCodesPerDay a day.
+func TestVerificationCodesPerDay(t *testing.T) {
+	env := newTestEnv(t, nil)
+	f := env.escrow(t, "s3cret")
+	for i := range MaxCodesPerDay {
+		if r := env.askCode(t, f); r.Error != "" {
+			t.Fatalf("code %d: %s", i+1, r.Error)
+		}
+		env.clock.advance(time.Minute)
+	}
+	for range 3 {
+		if r := env.askCode(t, f); r.Error == "" {
+			t.Fatal("a code past the day's limit was sent")
+		}
+		env.clock.advance(time.Hour)
+	}
+	if n := env.verifier.count(); n != MaxCodesPerDay {
+		t.Fatalf("%d messages, want %d", n, MaxCodesPerDay)
+	}
+}
+
+// A day after an escrow's first code of the day, it may have codes again;
+// a failed send gives its count back.
+func TestResendGateDay(t *testing.T) {
+	g := newResendGate(time.Minute)
+	start := time.Unix(testStart, 0)
+	for i := range MaxCodesPerDay {
+		undo, err := g.reserve("e", start.Add(time.Duration(i)*time.Minute))
+		if err != nil {
+			t.Fatalf("code %d: %v", i+1, err)
+		}
+		if i == MaxCodesPerDay-1 {
+			undo() // the last send failed
+		}
+	}
+	if _, err := g.reserve("e", start.Add(time.Hour)); err != nil {
+		t.Fatalf("after a failed send: %v", err)
+	}
+	if _, err := g.reserve("e", start.Add(2*time.Hour)); err == nil {
+		t.Fatal("an eleventh code in a day")
+	}
+	g.prune(start.Add(24 * time.Hour))
+	if _, err := g.reserve("e", start.Add(24*time.Hour)); err != nil {
+		t.Fatalf("a day later: %v", err)
+	}
+}
