@@ -19,7 +19,12 @@ func TestAboutShowsVersionAndCommit(t *testing.T) {
 	aboutInfo = func() version.Info { return info }
 
 	u := newTestUI(t)
-	u.ShowSettings()
+	var s *Settings
+	look(u, func() { u.ShowSettings(); s, _ = u.Current().(*Settings) })
+	// Settings looks for Tor in the background: let it finish first.
+	if err := wait(s.Tor.looked, TourStepTimeout, "the look for Tor"); err != nil {
+		t.Fatal(err)
+	}
 	about := findButton(t, u.Win.Content(), "About Passcrow")
 	tap(u, about)
 	a, ok := u.Current().(*About)

@@ -75,6 +75,9 @@ func (w *HeirWatch) maybeCheck() {
 	if w.checking || (!w.last.IsZero() && now.Sub(w.last) < state.HeirCheckInterval) {
 		return
 	}
+	if len(w.Banners) == 0 && !w.ui.State.HasHeirs() {
+		return // nothing to ask about, and nothing shown to take away
+	}
 	if w.ticker == nil && w.ui.MailboxPoll > 0 { // a live app, not a test
 		w.ticker = time.NewTicker(state.HeirCheckInterval)
 		go func() {

@@ -15,9 +15,8 @@ import (
 // settingsTor opens Settings and waits for its first look for Tor.
 func settingsTor(t *testing.T, u *UI) *TorSettings {
 	t.Helper()
-	u.ShowSettings()
 	var s *Settings
-	look(u, func() { s, _ = u.Current().(*Settings) })
+	look(u, func() { u.ShowSettings(); s, _ = u.Current().(*Settings) })
 	if s == nil {
 		t.Fatalf("Settings shows %T", u.Current())
 	}

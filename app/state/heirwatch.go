@@ -74,3 +74,24 @@ func (s *State) StopRelease(ctx context.Context, p PendingRelease) error {
 	_, err := (&heir.Keeper{Client: client}).Cancel(ctx, p.rec)
 	return canceled(ctx, err)
 }
+
+// HasHeirs says whether any kept item has an heir, so the overview asks
+// heirs' servers only when there is something to ask about.
+func (s *State) HasHeirs() bool {
+	names, err := s.names()
+	if err != nil {
+		return false
+	}
+	for _, name := range names {
+		p, err := s.loadPack(name)
+		if err != nil {
+			continue
+		}
+		for _, r := range p.Records {
+			if r.Kind == heir.Kind {
+				return true
+			}
+		}
+	}
+	return false
+}
