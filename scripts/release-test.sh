@@ -129,8 +129,22 @@ build_release() {
   return "$status"
 }
 head=$(git rev-parse HEAD) # others may commit while it builds
+# fyne package bumps Build in FyneApp.toml, writes fyne_metadata_init.go
+# and fyne.syso, and deletes a binary named like the app: none of that may
+# reach the work tree.
+tree_state() {
+  sha256sum FyneApp.toml
+  ls -d fyne_metadata_init.go fyne.syso FyneApp.ico Passcrow.tar.xz passcrow passcrow.exe 2>/dev/null
+}
+tree_unchanged() {
+  local after
+  after=$(tree_state)
+  [ "$after" = "$tree_before" ] || { echo "before: $tree_before"; echo "after: $after"; fail "packaging changed the work tree"; }
+}
 if $build; then
+  tree_before=$(tree_state)
   check "scripts/release.sh builds every installer (log: $out/release.log)" build_release
+  check "the build left the work tree as it was (FyneApp.toml, no fyne files, ./passcrow kept)" tree_unchanged
 fi
 
 # What release.sh says it built (dist/release.env); after a build here it
