@@ -34,8 +34,12 @@ func autostartExec(t *testing.T) string {
 // them, is brought up to date when the app starts.
 func TestLoginReminderFollowsSettings(t *testing.T) {
 	u := newTestUI(t)
-	u.ShowSettings()
-	s := u.Current().(*Settings)
+	var s *Settings
+	look(u, func() { u.ShowSettings(); s = u.Current().(*Settings) })
+	// Settings looks for Tor in the background: let it finish first.
+	if err := wait(s.Tor.looked, TourStepTimeout, "the look for Tor"); err != nil {
+		t.Fatal(err)
+	}
 	test.Tap(s.Autostart)
 	if !s.Autostart.Checked {
 		t.Fatal("the check box did not turn on")

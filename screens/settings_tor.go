@@ -53,22 +53,30 @@ func (u *UI) newTorSettings() *TorSettings {
 }
 
 // look runs DetectTor in the background and shows what it found;
-// done, when set, is closed afterwards.
+// done, when set, is closed afterwards. Under headless tests (Serial
+// set) it looks at once on the calling goroutine, which already holds
+// the UI: fyne's test driver has no UI goroutine to queue on, and a
+// background look raced with the test's own taps.
 func (t *TorSettings) look(done chan struct{}) {
 	t.Again.Disable()
-	go func() {
+	run := func(apply func(func())) {
 		if done != nil {
 			defer close(done)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		found := state.DetectTor(ctx, torAddrs...)
-		t.ui.doAndWait(func() {
+		apply(func() {
 			t.found = found
 			t.Again.Enable()
 			t.show()
 		})
-	}()
+	}
+	if t.ui.Serial != nil {
+		run(func(f func()) { f() })
+		return
+	}
+	go run(t.ui.doAndWait)
 }
 
 // show says whether Tor is in use, found or missing; it runs on the UI
