@@ -189,21 +189,13 @@ func othersNeeded(need, of int) string {
 }
 
 // ephemeralPolicy turns --threshold over the share identities into a
-// policy; 0 means a majority of them.
+// policy as policyFor does (0 means a majority), with an error that says
+// the first --id keeps the pack and holds no share.
 func ephemeralPolicy(threshold, holders int) (recovery.Policy, error) {
-	switch {
-	case threshold == 0:
-		threshold = holders/2 + 1
-	case threshold < 0 || threshold > holders:
+	if threshold < 0 || threshold > holders {
 		return recovery.Policy{}, fmt.Errorf("--threshold %d: must be between 1 and the number of share identities, all --id but the first (%d)", threshold, holders)
 	}
-	switch threshold {
-	case holders:
-		return recovery.All(), nil
-	case 1:
-		return recovery.AnyOne(), nil
-	}
-	return recovery.NofM(threshold), nil
+	return policyFor(threshold, holders)
 }
 
 // ephemeralLocations makes a Passcrow location per --id, sharing a
