@@ -71,7 +71,7 @@ func TestHTTPRoutes(t *testing.T) {
 		status       int
 		body         string
 	}{
-		{"POST", "/passcrow/stats", 200, `"error": "Unsupported: stats"`},
+		{"POST", "/passcrow/stats", 200, `"start-ts": `},
 		{"POST", "/passcrow/nonsense", 200, `"error": "Unsupported: nonsense"`},
 		{"GET", "/passcrow/escrowrequest", 405, errStrMethod},
 		{"GET", "/passcrow/recover", 405, errStrMethod},

@@ -25,6 +25,7 @@ type Server struct {
 	limiter    *rateLimiter
 	resend     *resendGate
 	guesses    *guessLedger
+	metrics    *metrics
 	log        *slog.Logger
 
 	stopSweep chan struct{}
@@ -41,6 +42,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, stopSweep: make(chan struct{})}
+	s.metrics = newMetrics(cfg.Now())
 	if s.store == nil {
 		if cfg.DataDir == "" {
 			s.store = NewMemoryStore()
@@ -125,6 +127,8 @@ func (s *Server) routes() {
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("GET /passcrow/policy", s.servePolicy)
 	s.mux.HandleFunc("POST /passcrow/policy", s.servePolicy)
+	s.mux.HandleFunc("GET /passcrow/stats", s.serveStats)
+	s.mux.HandleFunc("POST /passcrow/stats", s.serveStats)
 	for path, method := range rpcNames {
 		var h http.HandlerFunc
 		switch method {
@@ -147,8 +151,13 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/", s.serveNotFound)
 }
 
-// ServeHTTP applies the rate limit and hands the request to the mux.
+// ServeHTTP counts the request (metrics.go) and serves it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.counted(w, r, s.serve)
+}
+
+// serve applies the rate limit and hands the request to the mux.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if s.limiter != nil && !s.limiter.allow(clientIP(r), s.cfg.Now()) {
 		w.Header().Set("Retry-After", "1")
 		s.writeJSON(w, http.StatusTooManyRequests, wire.ErrorResponse{Error: wire.ErrRateLimited})

@@ -93,6 +93,7 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 		Timeout:     timeout,
 	})
 	cancel()
+	s.metrics.codeSent(kind, err)
 	if err != nil {
 		undo() // most likely nothing went out: let the user retry at once
 		// The verifier's error may name the address; the log gets the hint.

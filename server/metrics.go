@@ -1,0 +1,155 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/passcrow/passcrow-desktop/internal/wire"
+)
+
+// Route names for counting. A fixed, small set: a label taken from the
+// request path would let anyone grow the metrics without bound.
+const (
+	routePolicy       = wire.MethodPolicy
+	routeEscrow       = wire.MethodEscrow
+	routeVerification = wire.MethodVerification
+	routeRecovery     = wire.MethodRecovery
+	routeDeletion     = wire.MethodDeletion
+	routeStats        = "stats"
+	routeExtensions   = "extensions" // our extensions beyond 1.0 (release.go)
+	routeOther        = "other"
+)
+
+var routeNames = [...]string{routePolicy, routeEscrow, routeVerification,
+	routeRecovery, routeDeletion, routeStats, routeExtensions, routeOther}
+
+// routeIndex maps a request path to its place in routeNames.
+func routeIndex(path string) int {
+	rest, ok := strings.CutPrefix(path, "/passcrow/")
+	if !ok {
+		return len(routeNames) - 1
+	}
+	name := rest
+	if m, ok := rpcNames[rest]; ok {
+		name = m
+	} else if rest == wire.MethodExtensions || strings.HasPrefix(rest, "x/") {
+		name = routeExtensions
+	}
+	for i, n := range routeNames {
+		if n == name {
+			return i
+		}
+	}
+	return len(routeNames) - 1
+}
+
+// metrics counts what an operator watches: requests and their latency per
+// route, codes handed to verifiers, lockouts. Each Server has a registry
+// of its own (tests run many servers in one process); it is served by
+// MetricsHandler, which an operator puts on a private address, never on
+// the public one.
+type metrics struct {
+	reg      *prometheus.Registry
+	started  time.Time
+	requests [len(routeNames)]atomic.Int64 // for /passcrow/stats, as the reference counts
+
+	byStatus *prometheus.CounterVec
+	latency  [len(routeNames)]prometheus.Observer
+	sends    *prometheus.CounterVec
+	lockouts prometheus.Counter
+}
+
+func newMetrics(now time.Time) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry(), started: now}
+	m.byStatus = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "passcrow_requests_total",
+		Help: "Requests answered, by route and HTTP status.",
+	}, []string{"route", "status"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "passcrow_request_duration_seconds",
+		Help:    "Time to answer a request, by route.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+	}, []string{"route"})
+	for i, n := range routeNames {
+		m.latency[i] = latency.WithLabelValues(n)
+	}
+	m.sends = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "passcrow_codes_sent_total",
+		Help: "Verification codes handed to a verifier, by identity kind and result (ok or error).",
+	}, []string{"kind", "result"})
+	m.lockouts = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "passcrow_lockouts_total",
+		Help: "Escrows locked out after too many wrong codes.",
+	})
+	m.reg.MustRegister(m.byStatus, latency, m.sends, m.lockouts,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// observe counts one answered request.
+func (m *metrics) observe(route, status int, took time.Duration) {
+	m.requests[route].Add(1)
+	m.byStatus.WithLabelValues(routeNames[route], strconv.Itoa(status)).Inc()
+	m.latency[route].Observe(took.Seconds())
+}
+
+// codeSent counts a code handed to the verifier of kind; err is what
+// the verifier said.
+func (m *metrics) codeSent(kind string, err error) {
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.sends.WithLabelValues(kind, result).Inc()
+}
+
+// lockedOut counts an escrow locked out for guessing.
+func (m *metrics) lockedOut() { m.lockouts.Inc() }
+
+// MetricsHandler serves the server's Prometheus metrics. Serve it on an
+// address only the operator reaches (`passcrow serve --metrics-listen`):
+// the counts say how busy the server is, nothing about anyone's data.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection underneath.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// counted runs next and counts the request under its route.
+func (s *Server) counted(w http.ResponseWriter, r *http.Request, next func(http.ResponseWriter, *http.Request)) {
+	start := time.Now()
+	rec := statusRecorder{ResponseWriter: w}
+	next(&rec, r)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	s.metrics.observe(routeIndex(r.URL.Path), rec.status, time.Since(start))
+}
