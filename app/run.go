@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"github.com/passcrow/passcrow-desktop/app/logfile"
 	"github.com/passcrow/passcrow-desktop/app/state"
 	"github.com/passcrow/passcrow-desktop/app/translations"
 	"github.com/passcrow/passcrow-desktop/screens"
@@ -110,6 +111,7 @@ func mainWindow(a fyne.App, st *state.State, opts Options) (fyne.Window, *screen
 		demoDir = filepath.Join(opts.Home, "demo")
 	}
 	u := screens.New(a, w, st, demoDir)
+	u.Log = logfile.New(logDir(a, opts))
 	probe := newFrameProbe()
 	u.Wrap = probe.wrap
 	w.SetCloseIntercept(func() {
@@ -166,4 +168,13 @@ func useHomeForSettings(home string) error {
 		return err
 	}
 	return os.Setenv("XDG_CONFIG_HOME", dir)
+}
+
+// logDir is where the error log goes: the home given, else the app's
+// own data folder (on Linux ~/.config/fyne/is.passcrow.desktop).
+func logDir(a fyne.App, opts Options) string {
+	if opts.Home != "" {
+		return opts.Home
+	}
+	return a.Storage().RootURI().Path()
 }

@@ -27,6 +27,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/passcrow/passcrow-desktop/app/logfile"
 	"github.com/passcrow/passcrow-desktop/app/state"
 	"github.com/passcrow/passcrow-desktop/app/translations"
 )
@@ -67,6 +68,11 @@ type UI struct {
 	// lastSaveDir is where the last file was saved in this session.
 	saving      *SaveFile
 	lastSaveDir string
+	// Log is where the technical side of errors shown is written
+	// (errview.go); nil writes nothing. lastError is the last error
+	// dialog's view (tests look at it).
+	Log       *logfile.Log
+	lastError *ErrorView
 	// dueChecked, when set before WatchDue, gets a value after each
 	// check (tests wait on it).
 	dueChecked chan struct{}
@@ -177,15 +183,6 @@ func wait(ch <-chan struct{}, timeout time.Duration, what string) error {
 	case <-time.After(timeout):
 		return fmt.Errorf("waited %v for %s", timeout, what)
 	}
-}
-
-// showError tells the user what went wrong, in their language when the
-// message is one we know.
-func (u *UI) showError(err error) {
-	if errors.Is(err, state.ErrCanceled) {
-		return
-	}
-	dialog.ShowError(errors.New(errText(err)), u.Win)
 }
 
 // errText is err's message for the user: translated when it is one of

@@ -62,6 +62,14 @@ var english = sync.OnceValue(func() map[string]string {
 	return m
 })
 
+// Known reports whether msg is one of the app's own strings (a key of
+// en.json without placeholders): an error with such a text is already
+// in plain words.
+func Known(msg string) bool {
+	_, ok := english()[msg]
+	return ok && !strings.Contains(msg, "{{")
+}
+
 // Text is msg in the user's language when msg is one of the app's own
 // strings (an error of ours, such as "choose at least one server"), else
 // msg as it is. Text from elsewhere (a server's answer, an error holding
@@ -70,7 +78,7 @@ var english = sync.OnceValue(func() map[string]string {
 // template, so "{{...}}" in it would be run. Keys with placeholders are
 // not looked up either, as there is no data for them here.
 func Text(msg string) string {
-	if _, ok := english()[msg]; !ok || strings.Contains(msg, "{{") {
+	if !Known(msg) {
 		return msg
 	}
 	return lang.L(msg)

@@ -1,0 +1,172 @@
+package screens
+
+import (
+	"context"
+	"errors"
+	"image/color"
+	"net"
+	"os"
+	"syscall"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/passcrow/passcrow-desktop/app/state"
+	"github.com/passcrow/passcrow-desktop/app/translations"
+	"github.com/passcrow/passcrow-desktop/platform"
+	"github.com/passcrow/passcrow-desktop/recovery"
+)
+
+// Every error a person sees goes through this file: a short plain
+// sentence that says what to do next, with the chain of Go errors behind
+// a "Details" expander and in the error log (app/logfile), never as the
+// only text. Screens use one of two forms:
+//
+//	u.showErrorSaying(lang.L("Could not save the file."), err) // a dialog
+//	s.Error.Explain(u, lang.L("Could not save the file."), err) // in place (an *ErrorView)
+//
+// u.showError(err) is the dialog with no sentence of the caller's own.
+
+// ErrorView is an error shown in place on a screen: the plain sentence,
+// and under it a closed "Details" expander with the technical text.
+// Hidden while there is no error.
+type ErrorView struct {
+	widget.BaseWidget
+	// Message is the plain sentence; Detail the technical text, shown
+	// once Details is opened.
+	Message *widget.Label
+	Detail  *widget.Label
+	Details *widget.Accordion
+	box     *fyne.Container
+}
+
+// NewErrorView is an empty, hidden error view.
+func NewErrorView() *ErrorView {
+	e := &ErrorView{Message: para(""), Detail: para("")}
+	e.Message.Importance = widget.DangerImportance
+	e.Detail.TextStyle = fyne.TextStyle{Monospace: true}
+	e.Detail.Wrapping = fyne.TextWrapBreak
+	e.Details = widget.NewAccordion(widget.NewAccordionItem(lang.L("Details"), e.Detail))
+	e.box = container.NewVBox(e.Message, e.Details)
+	e.ExtendBaseWidget(e)
+	e.Hide()
+	return e
+}
+
+// CreateRenderer is the sentence above the expander.
+func (e *ErrorView) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(e.box) }
+
+// Explain explains err under the sentence what (say what failed; may be
+// "") and writes the detail to u's log. A cancelled flow shows nothing.
+func (e *ErrorView) Explain(u *UI, what string, err error) {
+	if errors.Is(err, state.ErrCanceled) {
+		e.Clear()
+		return
+	}
+	plain, detail := u.explain(what, err)
+	e.Set(plain, detail)
+}
+
+// Set shows plain with detail behind Details (none when ""), closed.
+func (e *ErrorView) Set(plain, detail string) {
+	e.Message.SetText(plain)
+	e.Detail.SetText(detail)
+	e.Details.CloseAll()
+	if detail == "" {
+		e.Details.Hide()
+	} else {
+		e.Details.Show()
+	}
+	e.Show()
+	e.Refresh()
+}
+
+// Text is the plain sentence on show, "" when hidden.
+func (e *ErrorView) Text() string {
+	if !e.Visible() {
+		return ""
+	}
+	return e.Message.Text
+}
+
+// Clear hides the error.
+func (e *ErrorView) Clear() {
+	e.Message.SetText("")
+	e.Detail.SetText("")
+	e.Hide()
+}
+
+// showError tells the user in a dialog what went wrong, in plain words,
+// with the detail behind Details.
+func (u *UI) showError(err error) { u.showErrorSaying("", err) }
+
+// showErrorSaying is showError with a sentence saying what failed.
+func (u *UI) showErrorSaying(what string, err error) {
+	if errors.Is(err, state.ErrCanceled) {
+		return
+	}
+	v := NewErrorView()
+	v.Explain(u, what, err)
+	v.Message.Importance = widget.MediumImportance
+	// Wrapped text in a dialog has no width of its own: give it one
+	// that fits the smallest window.
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(420, 0))
+	d := dialog.NewCustom(lang.L("Something went wrong"), lang.L("OK"), container.NewStack(width, v), u.Win)
+	u.lastError = v
+	d.Show()
+}
+
+// explain is the plain sentence for err after what, and the detail: the
+// error's own text and where the log is. The detail is logged.
+func (u *UI) explain(what string, err error) (plain, detail string) {
+	reason := plainReason(err)
+	switch {
+	case what == "":
+		plain = reason
+	case reason == "":
+		plain = what
+	default:
+		plain = what + " " + reason
+	}
+	detail = errText(err)
+	if u != nil && u.Log != nil {
+		if lerr := u.Log.Add(what, err); lerr != nil {
+			fyne.LogError("writing the error log", lerr)
+		} else {
+			detail += "\n\n" + lang.L("This is also written in {{.Path}}.", map[string]any{"Path": u.Log.Path()})
+		}
+	}
+	return plain, detail
+}
+
+// plainReason says in a sentence what err means for the user and what
+// to do next.
+func plainReason(err error) string {
+	var dns *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.Is(err, platform.ErrKeychainLocked):
+		return lang.L("The keychain is locked or did not answer: unlock it, then try again.")
+	case errors.Is(err, recovery.ErrIncorrectCode):
+		return lang.L("That code is not the one the server sent. Check it against the newest message, or send a new code.")
+	case errors.Is(err, recovery.ErrCodeExpired):
+		return lang.L("That code has expired or was used up. Send a new code and type that one.")
+	case errors.Is(err, recovery.ErrTooSoon):
+		return lang.L("A code was sent a moment ago. Wait a minute, then try again.")
+	case errors.Is(err, recovery.ErrRateLimited):
+		return lang.L("The server is busy with too many requests. Wait a few minutes, then try again.")
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
+		return lang.L("A server did not answer in time. Check that this computer is online, then try again.")
+	case errors.As(err, &dns), errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &op):
+		return lang.L("A server is not reachable right now. Check that this computer is online, then try again.")
+	case translations.Known(err.Error()):
+		// One of our own messages: already plain words.
+		return translations.Text(err.Error())
+	}
+	return lang.L("Try again; if it happens again, the details say what went wrong.")
+}
