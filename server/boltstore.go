@@ -88,7 +88,7 @@ func OpenBoltStore(dir string) (*BoltStore, error) {
 
 // prepare creates the buckets and drops what older versions kept on disk.
 func prepare(tx *bolt.Tx) error {
-	for _, b := range [][]byte{bucketEscrow, bucketExpiry} {
+	for _, b := range append([][]byte{bucketEscrow, bucketExpiry}, limitBuckets...) {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return err
 		}
@@ -297,7 +297,8 @@ func (s *BoltStore) Sweep(ctx context.Context, now time.Time) (int, error) {
 			return total, err
 		}
 		if n < chunk {
-			return total + s.codes.sweep(now), nil
+			limits, err := s.sweepLimits(ctx, now)
+			return total + limits + s.codes.sweep(now), err
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"sync"
 	"time"
@@ -15,13 +16,21 @@ type MemoryStore struct {
 	// releases are the waiting periods of escrows (release_mem.go),
 	// guarded by mu like escrows; made on first use.
 	releases map[string]Release
+
+	limits  sync.Mutex // guards guesses, sends and secret
+	guesses map[string]Guesses
+	sends   map[string]Sends
+	secret  []byte
 }
 
 var _ Store = (*MemoryStore)(nil)
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{escrows: make(map[string]Escrow), codes: newCodeTable()}
+	return &MemoryStore{
+		escrows: make(map[string]Escrow), codes: newCodeTable(),
+		guesses: make(map[string]Guesses), sends: make(map[string]Sends),
+	}
 }
 
 func (m *MemoryStore) CreateEscrow(_ context.Context, e Escrow, now time.Time) error {
@@ -76,7 +85,69 @@ func (m *MemoryStore) Sweep(_ context.Context, now time.Time) (int, error) {
 		}
 	}
 	m.mu.Unlock()
+	m.limits.Lock()
+	for id, g := range m.guesses {
+		if !alive(g.Expiration, now) {
+			delete(m.guesses, id)
+			n++
+		}
+	}
+	for k, c := range m.sends {
+		if !alive(c.Expiration, now) {
+			delete(m.sends, k)
+			n++
+		}
+	}
+	m.limits.Unlock()
 	return n + m.codes.sweep(now), nil
+}
+
+func (m *MemoryStore) Guesses(_ context.Context, id string, now time.Time) (Guesses, error) {
+	m.limits.Lock()
+	defer m.limits.Unlock()
+	if g := m.guesses[id]; alive(g.Expiration, now) {
+		return g, nil
+	}
+	return Guesses{}, nil
+}
+
+func (m *MemoryStore) UpdateGuesses(_ context.Context, id string, now time.Time, fn func(*Guesses) error) error {
+	m.limits.Lock()
+	defer m.limits.Unlock()
+	g := m.guesses[id]
+	if !alive(g.Expiration, now) {
+		g = Guesses{}
+	}
+	if err := fn(&g); err != nil {
+		return err
+	}
+	m.guesses[id] = g
+	return nil
+}
+
+func (m *MemoryStore) UpdateSends(_ context.Context, key string, now time.Time, fn func(*Sends) error) error {
+	m.limits.Lock()
+	defer m.limits.Unlock()
+	c := m.sends[key]
+	if !alive(c.Expiration, now) {
+		c = Sends{}
+	}
+	if err := fn(&c); err != nil {
+		return err
+	}
+	m.sends[key] = c
+	return nil
+}
+
+// ServerSecret keeps the first secret it is given for the life of the
+// store, which for a MemoryStore is the process's.
+func (m *MemoryStore) ServerSecret(_ context.Context, fresh []byte) ([]byte, error) {
+	m.limits.Lock()
+	defer m.limits.Unlock()
+	if m.secret == nil {
+		m.secret = bytes.Clone(fresh)
+	}
+	return bytes.Clone(m.secret), nil
 }
 
 // Close does nothing: there is nothing to flush.

@@ -27,6 +27,32 @@ type Code struct {
 	Code       string // prefix + 6 digits, as sent
 	Expiration int64  // unix seconds
 	Failures   int    // wrong guesses so far
+	Language   string // of the request that had it sent, for a lockout notice
+}
+
+// Guesses is the wrong-code budget of one escrow (guesses.go). Unlike
+// codes it must be durable: a restart must not give a guesser a fresh
+// budget. The server fills in every field; a store only keeps it.
+type Guesses struct {
+	// Expiration is that of the escrow it was made for: the record reads
+	// as absent after it, and the server ignores a record whose
+	// Expiration differs from its escrow's (an escrow made later under
+	// the same id).
+	Expiration  int64 `json:"e"`
+	Wrong       int   `json:"w"` // wrong codes (and guesses in flight) since the last lockout
+	Lockouts    int   `json:"n"` // lockouts so far
+	LockedUntil int64 `json:"u"` // unix seconds; the escrow takes no code before
+}
+
+// Sends counts the messages sent to one recipient (sendlimit.go), in a
+// fixed hour and a fixed day. Like Guesses the server fills it in and a
+// store only keeps it; it is shared by every instance on one store.
+type Sends struct {
+	Expiration int64 `json:"e"` // unix seconds; reads as absent after it
+	HourStart  int64 `json:"hs"`
+	Hour       int   `json:"h"` // sent since HourStart
+	DayStart   int64 `json:"ds"`
+	Day        int   `json:"d"` // sent since DayStart
 }
 
 // Store keeps escrows, verification codes and spent payment tokens. Keys
@@ -34,15 +60,17 @@ type Code struct {
 // expired entries must read as absent even before Sweep removes them.
 // A missing key on delete is not an error.
 //
-// Only escrows must be durable: a stored escrow is a promise for months.
+// Escrows, guess records and the server secret must be durable: a stored
+// escrow is a promise for months, and a guess budget a restart forgot
+// would be no budget.
 // Codes and spent tokens are short-lived and need not outlive the process,
 // so both our stores keep them in memory (codeTable), even BoltStore, whose
 // escrows are fsynced to disk. Then asking for a code and recovering only
 // read the file, and no fsync stands in their way. What a crash costs:
 //   - A pending code is lost, so its user asks for a new one. An attacker
 //     gains nothing: the wrong guesses counted against the lost code go
-//     with it, but asking for a new code resets that count anyway, and
-//     the new code goes to the escrow's identity, not to the attacker.
+//     with it, but every wrong guess is also counted in the escrow's
+//     durable guess record (Guesses), which a restart keeps.
 //   - A hashcash token spent in the last hashcashWindow seconds could be
 //     spent once more. Its hash binds the escrow data, so the replay can
 //     only store a second copy of the very same data, for the same
@@ -65,12 +93,32 @@ type Store interface {
 	// fn may run more than once and must not have other side effects.
 	UpdateCode(ctx context.Context, id string, now time.Time, fn func(c *Code) (keep bool)) error
 
+	// Guesses returns the guess record of escrow id, or the zero
+	// Guesses if there is none or it expired at or before now.
+	Guesses(ctx context.Context, id string, now time.Time) (Guesses, error)
+	// UpdateGuesses runs fn on the guess record of escrow id (the zero
+	// Guesses if none, or expired) in one atomic step and durably saves
+	// what fn leaves in *g, unless fn returns an error, which
+	// UpdateGuesses returns. fn may run more than once and must not
+	// have other side effects.
+	UpdateGuesses(ctx context.Context, id string, now time.Time, fn func(g *Guesses) error) error
+	// UpdateSends is UpdateGuesses for the send counts of one recipient,
+	// named by key (a keyed hash, never the address itself). It need
+	// not be durable, but must be shared by all who share the store.
+	UpdateSends(ctx context.Context, key string, now time.Time, fn func(s *Sends) error) error
+	// ServerSecret returns the store's secret, first storing fresh as
+	// the secret if there is none yet (in one atomic step, so every
+	// instance on one store gets the same). It keys the hashes of
+	// recipients (sendlimit.go); it must survive restarts.
+	ServerSecret(ctx context.Context, fresh []byte) ([]byte, error)
+
 	// SpendToken records a payment token as spent until the given unix
 	// time, or returns ErrExists if it already is.
 	SpendToken(ctx context.Context, token string, until int64, now time.Time) error
 
-	// Sweep removes everything that expired at or before now and reports
-	// how many entries went.
+	// Sweep removes everything that expired at or before now (escrows,
+	// codes, tokens, guess records, send counts) and reports how many
+	// entries went.
 	Sweep(ctx context.Context, now time.Time) (int, error)
 
 	Close() error
