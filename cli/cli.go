@@ -12,6 +12,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -119,6 +120,16 @@ type env struct {
 	// beforeWrite, when set, runs between the check that --out can be
 	// written and the write: tests make the write fail there.
 	beforeWrite func(path string)
+	// ctx, when set, stops serve when done, as SIGTERM does (tests).
+	ctx context.Context
+}
+
+// context is e.ctx, or Background.
+func (e *env) context() context.Context {
+	if e.ctx != nil {
+		return e.ctx
+	}
+	return context.Background()
 }
 
 type command struct {

@@ -39,6 +39,9 @@ func runServe(e *env, args []string) error {
 	maxDays := fs.Int("max-days", 366, "longest escrow the server accepts, in days")
 	rateLimit := fs.Float64("rate-limit", 2, "requests per second one client address may make (0: no limit; behind a proxy, limit there)")
 	rateBurst := fs.Int("rate-burst", 10, "requests one client address may make at once before --rate-limit applies")
+	configFile := fs.String("config", "", "read settings from `FILE`: name = value lines, names as these flags (default: $PASSCROW_SERVE_CONFIG); flags and PASSCROW_SERVE_<FLAG> variables win over it")
+	checkConfig := fs.Bool("check-config", false, "check the settings, files and storage, say what the server would do, and exit without serving")
+	metricsListen := fs.String("metrics-listen", "", "serve Prometheus metrics at http://`ADDR`/metrics; keep it private (e.g. 127.0.0.1:9108)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -46,6 +49,12 @@ func runServe(e *env, args []string) error {
 	if len(pos) > 0 {
 		// Not ignored: "serve 8080" would otherwise serve elsewhere.
 		return usagef("serve: takes no arguments, only flags (got %q)", pos[0])
+	}
+	if *configFile == "" {
+		*configFile = e.getenv(serveEnvPrefix + "CONFIG")
+	}
+	if err := applyServeSettings(fs, *configFile, e.getenv); err != nil {
+		return err
 	}
 	if (*outbox == "") == (*smtpHost == "") {
 		return usagef("serve: give either --outbox DIR or --smtp-host HOST")
@@ -78,7 +87,7 @@ func runServe(e *env, args []string) error {
 		dir = filepath.Join(base, "passcrow-server")
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	srv, err := server.New(server.Config{
+	cfg := server.Config{
 		DataDir:       dir,
 		Verifiers:     map[string]verify.Verifier{"email": v},
 		CountryCode:   *country,
@@ -87,21 +96,35 @@ func runServe(e *env, args []string) error {
 		RateLimit:     *rateLimit,
 		RateBurst:     *rateBurst,
 		Logger:        logger,
-	})
+	}
+	if *checkConfig {
+		return checkServeConfig(e, &c, cfg, *listen, *metricsListen)
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer srv.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(e.context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	result := map[string]any{"listen": ln.Addr().String(), "data": dir}
+	metricsNote := ""
+	if *metricsListen != "" {
+		maddr, err := startMetrics(ctx, e, *metricsListen, srv)
+		if err != nil {
+			return err
+		}
+		result["metrics"] = maddr.String()
+		metricsNote = fmt.Sprintf("Metrics at http://%s/metrics\n", maddr)
+	}
 	// The bound address goes to stdout, so a script that asked for port 0
 	// learns the port.
-	e.result(&c, map[string]any{"listen": ln.Addr().String(), "data": dir},
-		fmt.Sprintf("Passcrow server listening on http://%s (data in %s)\n", ln.Addr(), dir))
+	e.result(&c, result,
+		fmt.Sprintf("Passcrow server listening on http://%s (data in %s)\n", ln.Addr(), dir)+metricsNote)
 	if err := server.Serve(ctx, ln, srv); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
 	}

@@ -22,6 +22,8 @@ packages=(
   microsocks
   # the server's PostgreSQL store (tests run initdb and postgres themselves)
   postgresql
+  # systemd-analyze checks the server's systemd unit (nothing is started)
+  systemd
 )
 
 missing=()

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/passcrow/passcrow-desktop/server"
+)
+
+// checkServeConfig is `passcrow serve --check-config`: everything serve
+// would refuse at start is refused here, and what it would do is said,
+// without listening, sending mail or taking the store's lock, so it can
+// run beside the live server before a restart.
+func checkServeConfig(e *env, c *commonFlags, cfg server.Config, listen, metricsListen string) error {
+	if err := cfg.Check(); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	for flagName, addr := range map[string]string{"--listen": listen, "--metrics-listen": metricsListen} {
+		if addr == "" {
+			continue
+		}
+		if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+			return usagef("serve: %s %q is not host:port", flagName, addr)
+		}
+	}
+	storage := "memory (lost when the server stops)"
+	switch {
+	case cfg.Store != nil:
+		storage = "the database given with --db"
+		if k, ok := cfg.Store.(server.StorageKinder); ok {
+			storage = k.StorageKind() + " database given with --db"
+		}
+	case cfg.DataDir != "":
+		if err := checkDataDir(cfg.DataDir); err != nil {
+			return err
+		}
+		storage = cfg.DataDir + "/passcrow.db"
+	}
+	kinds := make([]string, 0, len(cfg.Verifiers))
+	for k := range cfg.Verifiers {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	summary := map[string]any{
+		"ok":      true,
+		"listen":  listen,
+		"storage": storage,
+		"kinds":   kinds,
+	}
+	text := fmt.Sprintf("The settings are fine. The server would listen on %s, keep escrows in %s, and verify %s.\n",
+		listen, storage, strings.Join(kinds, ", "))
+	if metricsListen != "" {
+		summary["metrics"] = metricsListen
+		text += fmt.Sprintf("Metrics would be at http://%s/metrics.\n", metricsListen)
+	}
+	e.result(c, summary, text)
+	return nil
+}
+
+// checkDataDir makes sure the server could keep its database in dir: the
+// directory exists or can be made, and the server can write there.
+func checkDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("serve: the data directory cannot be made: %w", err)
+	}
+	probe, err := os.CreateTemp(dir, ".check-config-*")
+	if err != nil {
+		return fmt.Errorf("serve: the server could not write in its data directory %q: %w", dir, err)
+	}
+	name := probe.Name()
+	probe.Close()
+	if err := os.Remove(name); err != nil {
+		return fmt.Errorf("serve: the server could not remove a file from its data directory %q: %w", dir, err)
+	}
+	if info, err := os.Stat(dir + "/passcrow.db"); err == nil && !info.Mode().IsRegular() {
+		return fmt.Errorf("serve: %s/passcrow.db is not a regular file", dir)
+	}
+	return nil
+}
