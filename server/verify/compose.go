@@ -27,6 +27,7 @@ func Compose(m Message, from string, now time.Time) ([]byte, error) {
 	if err := checkMessage(m); err != nil {
 		return nil, err
 	}
+	m.Description = CleanDescription(m.Description)
 	if from == "" {
 		from = DefaultFrom
 	}

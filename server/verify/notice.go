@@ -82,7 +82,7 @@ func ComposeNotice(n Notice, from string, now time.Time) ([]byte, error) {
 	}
 	t := noticeTextFor(n.Language)
 	ev := t.events[n.Event]
-	desc := n.Description
+	desc := CleanDescription(n.Description)
 	if desc == "" {
 		desc = "Passcrow"
 	}
