@@ -14,12 +14,12 @@ import (
 // remains is a few plain words, which is all a description needs to say
 // ("Password manager", "Bitcoin wallet").
 var (
-	reTag      = regexp.MustCompile(`<[^<>]*>`)
-	reMdLink   = regexp.MustCompile(`!?\[([^\[\]]*)\]\([^()]*\)`)
-	reScheme   = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://[^\s]*`)
-	reOpaque   = regexp.MustCompile(`(?i)\b(mailto|tel|sms|callto|facetime|skype|sip|xmpp|geo|magnet|bitcoin|javascript|vbscript|data|file|news):[^\s]+`)
-	reWWW      = regexp.MustCompile(`(?i)\bwww\d{0,3}\.[^\s]*`)
-	reEmail    = regexp.MustCompile(`[^\s@]+@[^\s@]+`)
+	reTag    = regexp.MustCompile(`<[^<>]*>`)
+	reMdLink = regexp.MustCompile(`!?\[([^\[\]]*)\]\([^()]*\)`)
+	reScheme = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://[^\s]*`)
+	reOpaque = regexp.MustCompile(`(?i)\b(mailto|tel|sms|callto|facetime|skype|sip|xmpp|geo|magnet|bitcoin|javascript|vbscript|data|file|news):[^\s]+`)
+	reWWW    = regexp.MustCompile(`(?i)\bwww\d{0,3}\.[^\s]*`)
+	reEmail  = regexp.MustCompile(`[^\s@]+@[^\s@]+`)
 	// A host name such as evil.example, which many mail programs turn
 	// into a link: labels joined by dots (also the ideographic ones IDNA
 	// reads as dots), the last of two letters or more.
