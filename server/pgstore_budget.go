@@ -1,0 +1,99 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The guess budgets of escrows and the send counts of recipients, kept
+// in PostgreSQL so every instance on the database counts against the
+// same budget: a guesser spreading requests over instances, or a
+// sender spreading messages, gains nothing.
+
+func (s *PgStore) Guesses(ctx context.Context, id string, now time.Time) (Guesses, error) {
+	var g Guesses
+	err := s.pool.QueryRow(ctx, `SELECT expiration, wrong, lockouts, locked_until FROM guesses
+		WHERE id = $1 AND expiration > $2`, id, now.Unix()).Scan(&g.Expiration, &g.Wrong, &g.Lockouts, &g.LockedUntil)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Guesses{}, nil
+	}
+	return g, pgErr("reading guesses", err)
+}
+
+// UpdateGuesses makes sure the row exists before locking it, so that
+// the first updates of a new record from two instances also run one
+// after the other; fn's error rolls the placeholder back with the rest.
+func (s *PgStore) UpdateGuesses(ctx context.Context, id string, now time.Time, fn func(*Guesses) error) error {
+	var fnErr error
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO guesses (id, expiration, wrong, lockouts, locked_until)
+			VALUES ($1, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING`, id); err != nil {
+			return err
+		}
+		var g Guesses
+		if err := tx.QueryRow(ctx, "SELECT expiration, wrong, lockouts, locked_until FROM guesses WHERE id = $1 FOR UPDATE",
+			id).Scan(&g.Expiration, &g.Wrong, &g.Lockouts, &g.LockedUntil); err != nil {
+			return err
+		}
+		if !alive(g.Expiration, now) {
+			g = Guesses{}
+		}
+		if fnErr = fn(&g); fnErr != nil {
+			return fnErr
+		}
+		_, err := tx.Exec(ctx, "UPDATE guesses SET expiration = $2, wrong = $3, lockouts = $4, locked_until = $5 WHERE id = $1",
+			id, g.Expiration, g.Wrong, g.Lockouts, g.LockedUntil)
+		return err
+	})
+	if fnErr != nil && errors.Is(err, fnErr) {
+		return err
+	}
+	return pgErr("updating guesses", err)
+}
+
+// UpdateSends is UpdateGuesses for the sends table.
+func (s *PgStore) UpdateSends(ctx context.Context, key string, now time.Time, fn func(*Sends) error) error {
+	var fnErr error
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO sends (key, expiration, hour_start, hour, day_start, day)
+			VALUES ($1, 0, 0, 0, 0, 0) ON CONFLICT (key) DO NOTHING`, key); err != nil {
+			return err
+		}
+		var c Sends
+		if err := tx.QueryRow(ctx, "SELECT expiration, hour_start, hour, day_start, day FROM sends WHERE key = $1 FOR UPDATE",
+			key).Scan(&c.Expiration, &c.HourStart, &c.Hour, &c.DayStart, &c.Day); err != nil {
+			return err
+		}
+		if !alive(c.Expiration, now) {
+			c = Sends{}
+		}
+		if fnErr = fn(&c); fnErr != nil {
+			return fnErr
+		}
+		_, err := tx.Exec(ctx, "UPDATE sends SET expiration = $2, hour_start = $3, hour = $4, day_start = $5, day = $6 WHERE key = $1",
+			key, c.Expiration, c.HourStart, c.Hour, c.DayStart, c.Day)
+		return err
+	})
+	if fnErr != nil && errors.Is(err, fnErr) {
+		return err
+	}
+	return pgErr("updating send counts", err)
+}
+
+// ServerSecret stores fresh unless a secret is there, then reads what
+// is. Two statements, not one: a statement's snapshot would not see
+// the row another instance committed while this one's insert waited
+// for it.
+func (s *PgStore) ServerSecret(ctx context.Context, fresh []byte) ([]byte, error) {
+	if _, err := s.pool.Exec(ctx, "INSERT INTO server_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING", fresh); err != nil {
+		return nil, pgErr("storing the server secret", err)
+	}
+	var secret []byte
+	if err := s.pool.QueryRow(ctx, "SELECT secret FROM server_secret WHERE id = 1").Scan(&secret); err != nil {
+		return nil, pgErr("reading the server secret", err)
+	}
+	return secret, nil
+}
