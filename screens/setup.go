@@ -36,6 +36,7 @@ type Setup struct {
 	// what to protect
 	Name       *widget.Entry
 	Secret     *widget.Entry
+	Again      *widget.Entry // the secret typed twice: a typo could never be fixed
 	FileLabel  *widget.Label
 	ChooseFile *widget.Button
 	fileSecret []byte
@@ -43,13 +44,16 @@ type Setup struct {
 	// identities
 	Identity      *widget.Entry
 	AddIdentity   *widget.Button
-	IdentityError *widget.Label
+	IdentityError *widget.Label // a bad address, or one already listed
 	identityList  *fyne.Container
 
 	// policy
 	Policy  *widget.RadioGroup
 	N       *widget.Select
 	Explain *widget.Label
+	// defaultFor is the number of places the default policy was picked
+	// for: a choice the user made stays while that number does.
+	defaultFor int
 
 	// servers
 	ServerChecks map[string]*widget.Check
@@ -118,16 +122,24 @@ func (s *Setup) build() {
 	}
 	s.Secret = widget.NewPasswordEntry()
 	s.Secret.SetPlaceHolder(lang.L("Type or paste the password or key"))
-	s.Secret.OnSubmitted = func(string) { s.onNext() }
+	s.Secret.OnSubmitted = func(string) { s.ui.Win.Canvas().Focus(s.Again) }
+	s.Again = widget.NewPasswordEntry()
+	s.Again.SetPlaceHolder(lang.L("Type it once more, the same way"))
+	s.Again.OnSubmitted = func(string) { s.onNext() }
+	s.Name.OnChanged = func(string) { s.revalidate() }
+	s.Secret.OnChanged = func(string) { s.revalidate() }
+	s.Again.OnChanged = func(string) { s.revalidate() }
 	s.FileLabel = widget.NewLabel("")
 	s.ChooseFile = widget.NewButtonWithIcon(lang.L("Choose a file…"), theme.FileIcon(), s.onChooseFile)
 
 	s.Identity = widget.NewEntry()
 	s.Identity.SetPlaceHolder(lang.L("name@example.org or +354 555 1234"))
 	s.Identity.OnSubmitted = func(string) { s.onAddIdentity() }
+	s.Identity.OnChanged = func(string) { s.revalidateIdentity() }
 	s.AddIdentity = widget.NewButtonWithIcon(lang.L("Add"), theme.ContentAddIcon(), s.onAddIdentity)
 	s.IdentityError = widget.NewLabel("")
 	s.IdentityError.Importance = widget.DangerImportance
+	s.IdentityError.Wrapping = fyne.TextWrapWord
 	s.identityList = container.NewVBox()
 
 	s.Policy = widget.NewRadioGroup([]string{lang.L("All of them"), lang.L("Any one of them"), lang.L("Some of them")}, func(string) { s.onPolicy() })
@@ -178,6 +190,7 @@ func (s *Setup) showStep(step int) {
 			widget.NewForm(
 				widget.NewFormItem(lang.L("Name"), s.Name),
 				widget.NewFormItem(lang.L("Secret"), s.Secret),
+				widget.NewFormItem(lang.L("Again"), s.Again),
 			),
 			container.NewHBox(s.ChooseFile, s.FileLabel),
 		)
@@ -263,26 +276,11 @@ func (s *Setup) onBack() {
 func (s *Setup) onNext() {
 	switch s.Step {
 	case stepSecret:
+		if msg := s.checkSecret(); msg != "" {
+			s.Error.SetText(msg)
+			return
+		}
 		s.Plan.Name = strings.TrimSpace(s.Name.Text)
-		var taken bool
-		var err error
-		if s.Plan.Replace == "" && s.Plan.Name != "" {
-			taken, err = s.ui.State.HasItem(s.Plan.Name)
-		}
-		switch {
-		case s.Plan.Name == "":
-			s.Error.SetText(lang.L("Give it a name, so you know later what it is."))
-			return
-		case err != nil:
-			s.Error.SetText(lang.L("Could not look at what is already protected: {{.Err}}", map[string]any{"Err": errText(err)}))
-			return
-		case taken:
-			s.Error.SetText(lang.L("Something with that name is already protected."))
-			return
-		case s.Secret.Text == "" && s.fileSecret == nil:
-			s.Error.SetText(lang.L("Type the secret, or choose a file."))
-			return
-		}
 		if s.Secret.Text != "" {
 			s.Plan.Secret = []byte(s.Secret.Text)
 		} else {
@@ -290,8 +288,8 @@ func (s *Setup) onNext() {
 		}
 	case stepIdentities:
 		if strings.TrimSpace(s.Identity.Text) != "" {
-			if !s.addIdentity() {
-				return
+			if !s.addIdentity() || s.IdentityError.Text != "" {
+				return // a bad address, or one already listed: say so here
 			}
 		}
 		if s.Plan.Total() == 0 {

@@ -22,6 +22,7 @@ func startSetupForTest(t *testing.T, u *UI, name string) *Setup {
 	}
 	typeIn(u, setup.Name, name)
 	typeIn(u, setup.Secret, TourSecret)
+	typeIn(u, setup.Again, TourSecret)
 	tap(u, setup.Next)
 	return setup
 }

@@ -19,9 +19,9 @@ func (s *Setup) preparePolicy() {
 		opts = append(opts, fmt.Sprint(i))
 	}
 	s.N.Options = opts
-	if s.Plan.Policy == state.PolicyAll && s.Plan.N == 0 && m >= 3 {
-		// A sensible default for three or more: a majority.
-		s.Plan.Policy, s.Plan.N = state.PolicyNofM, m/2+1
+	if s.Plan.Replace == "" && s.defaultFor != m {
+		s.defaultFor = m
+		s.Plan.Policy, s.Plan.N = defaultPolicy(m)
 	}
 	s.Policy.SetSelected(s.Policy.Options[slices.Index(policyChoices, s.Plan.Policy)])
 	if s.Plan.CanMailpile() && s.Plan.Replace == "" {
@@ -65,7 +65,10 @@ func (s *Setup) onPolicy() {
 	switch {
 	case need == m && m > 1:
 		why = lang.L("Safest against strangers, easiest to lose: if you lose access to even one of these, you cannot recover.")
-	case need == 1 && m > 1:
+	case need == 1 && m == 2:
+		// The default for two: say why it is not "all of them".
+		why = lang.L("Recommended for two: losing access to one is the likelier mishap. Anyone who gets into one of them could recover, but only with your recovery pack too: keep it to yourself.")
+	case need == 1 && m > 2:
 		why = lang.L("Easiest to recover, weakest against strangers: anyone who gets into just one of these can recover your secret.")
 	case need == 1:
 		why = lang.L("With one address or number, recovery needs its code, and whoever can read it can recover.")
@@ -85,4 +88,19 @@ func policyText(p state.Plan) string {
 		return lang.L("Recovery will need {{.Need}} of {{.Total}} codes.", map[string]any{"Need": p.Threshold(), "Total": p.Total()})
 	}
 	return lang.L("Recovery will need {{.Need}} of these {{.Total}} places.", map[string]any{"Need": p.Threshold(), "Total": p.Total()})
+}
+
+// defaultPolicy is what the wizard proposes for m places. Losing access
+// to one place (a phone number changes, an old address closes) is far
+// likelier than a stranger getting into one and also holding the pack,
+// which stays on this computer. So never "all of them", which one lost
+// place breaks: any one of two, a majority of three or more.
+func defaultPolicy(m int) (state.PolicyKind, int) {
+	switch {
+	case m == 2:
+		return state.PolicyAnyOne, 1
+	case m >= 3:
+		return state.PolicyNofM, m/2 + 1
+	}
+	return state.PolicyAll, 0
 }

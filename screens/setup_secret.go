@@ -3,6 +3,7 @@ package screens
 import (
 	"errors"
 	"io"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -45,8 +46,46 @@ const maxSecretFile = 64 << 10
 func (s *Setup) SetSecretFile(name string, data []byte) {
 	s.fileSecret = data
 	s.Secret.SetText("")
+	s.Again.SetText("")
 	s.FileLabel.SetText(lang.L("File: {{.Name}} ({{.Size}} bytes)", map[string]any{"Name": name, "Size": len(data)}))
 	if s.Name.Text == "" {
 		s.Name.SetText(name)
 	}
+}
+
+// checkSecret is what is wrong with the first step, or "". A typed
+// secret must be typed twice alike: a typo in it could never be fixed,
+// since nobody could recover the secret that was meant.
+func (s *Setup) checkSecret() string {
+	name := strings.TrimSpace(s.Name.Text)
+	var taken bool
+	var err error
+	if s.Plan.Replace == "" && name != "" {
+		taken, err = s.ui.State.HasItem(name)
+	}
+	switch {
+	case name == "":
+		return lang.L("Give it a name, so you know later what it is.")
+	case err != nil:
+		return lang.L("Could not look at what is already protected: {{.Err}}", map[string]any{"Err": errText(err)})
+	case taken:
+		return lang.L("Something with that name is already protected.")
+	case s.Secret.Text == "" && s.fileSecret == nil:
+		return lang.L("Type the secret, or choose a file.")
+	case s.Secret.Text != "" && s.Again.Text == "":
+		return lang.L("Type the secret a second time, below the first, to be sure it has no typo.")
+	case s.Secret.Text != s.Again.Text && s.Secret.Text != "":
+		return lang.L("The two secrets you typed are not the same. Type it again in both fields.")
+	}
+	return ""
+}
+
+// revalidate checks the first step again as the user types, once it
+// has shown an error: the error goes as soon as its cause does, or
+// changes to what is still wrong.
+func (s *Setup) revalidate() {
+	if s.Step != stepSecret || s.Error == nil || s.Error.Text == "" {
+		return
+	}
+	s.Error.SetText(s.checkSecret())
 }

@@ -49,6 +49,7 @@ func Tour(u *UI, d TourDriver) error {
 	}
 	d.Type(setup.Name, "Password manager")
 	d.Type(setup.Secret, TourSecret)
+	d.Type(setup.Again, TourSecret)
 	d.Shot("02-setup-secret")
 	d.Tap(setup.Next)
 

@@ -164,6 +164,7 @@ func TestSetupWarnsWhenOneServerHoldsEnough(t *testing.T) {
 	s := u.Current().(*Setup)
 	test.Type(s.Name, "Disk")
 	test.Type(s.Secret, "hunter2")
+	test.Type(s.Again, "hunter2")
 	test.Tap(s.Next)
 	for _, id := range []string{"a@example.org", "b@example.org"} {
 		test.Type(s.Identity, id)
@@ -194,6 +195,11 @@ func TestEnterSubmits(t *testing.T) {
 	test.Type(s.Name, "Disk")
 	test.Type(s.Secret, "hunter2")
 	s.Secret.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.Step != stepSecret || s.ui.Win.Canvas().Focused() != s.Again {
+		t.Fatalf("Enter in the secret did not move to typing it again (step %d)", s.Step)
+	}
+	test.Type(s.Again, "hunter2")
+	s.Again.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if s.Step != stepIdentities {
 		t.Fatalf("Enter in the secret left the wizard at step %d", s.Step)
 	}
