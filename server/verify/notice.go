@@ -10,28 +10,36 @@ import (
 
 // Events a Notice tells an escrow's owner about: an escrow with a waiting
 // period (an heir's) had its code verified, so its release is under way;
-// the release is near; the escrow was released. Each mail says which in
-// its NoticeHeader, so a mail program can sort them.
+// the release is near; the escrow was released. Of any escrow: a code
+// was sent to recover it; too many wrong codes were tried, so it takes
+// none for a while. Each mail says which in its NoticeHeader, so a mail
+// program can sort them.
 const (
-	NoticeClaimStarted = "claim-started"
-	NoticeReleaseSoon  = "release-soon"
-	NoticeReleased     = "released"
+	NoticeClaimStarted    = "claim-started"
+	NoticeReleaseSoon     = "release-soon"
+	NoticeReleased        = "released"
+	NoticeRecoveryStarted = "recovery-started"
+	NoticeLockedOut       = "locked-out"
 )
 
 // NoticeHeader names the event of a notice mail.
 const NoticeHeader = "X-Passcrow-Notice"
 
 // Notice tells the owner of an escrow (its "notify" identity) that its
-// release is under way. It carries no code: it asks nothing of the owner
-// but to stop the release in the app if it is not expected.
+// release is under way, or that someone is recovering it or guessing its
+// codes. It carries no code: it asks nothing of the owner but to act in
+// the app if it is not expected.
 type Notice struct {
 	Kind        string // identity kind of the owner, e.g. "email"
 	Address     string // the owner's address
 	Language    string // the owner's language, e.g. "en" or "is"
 	Event       string // NoticeClaimStarted, NoticeReleaseSoon or NoticeReleased
 	Description string // what the escrow protects, chosen by its owner
-	Claimant    string // the masked identity whose code was verified
-	ReleaseAt   time.Time
+	Claimant    string // the masked identity whose code was verified, or sent
+	// ReleaseAt is the time the event names: of release; for
+	// NoticeRecoveryStarted, when the code expires; for
+	// NoticeLockedOut, when the escrow takes codes again.
+	ReleaseAt time.Time
 	AboutURL    string
 }
 

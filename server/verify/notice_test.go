@@ -32,6 +32,14 @@ func TestComposeNotice(t *testing.T) {
 		{"is", NoticeClaimStarted, "Erfinginn þinn er byrjaður að endurheimta „Family photos“",
 			[]string{"30. nóvember 2026 kl. 19:07 UTC", "Sent af Passcrow"}},
 		{"de", NoticeReleased, "“Family photos” was released to your heir", []string{"Sent by Passcrow"}},
+		{"en", NoticeRecoveryStarted, "Someone has asked for a code to recover “Family photos”",
+			[]string{"sent to h*@e*ple.org and can be used until 30 November 2026 at 19:07 UTC", "If this was you"}},
+		{"en", NoticeLockedOut, "Too many wrong codes were tried for “Family photos”",
+			[]string{"until 30 November 2026 at 19:07 UTC", "twice as long", "guessing codes"}},
+		{"is", NoticeRecoveryStarted, "Einhver hefur beðið um kóða til að endurheimta „Family photos“",
+			[]string{"gildir til 30. nóvember 2026 kl. 19:07 UTC"}},
+		{"is", NoticeLockedOut, "Of margir rangir kóðar voru reyndir fyrir „Family photos“",
+			[]string{"fyrr en 30. nóvember 2026 kl. 19:07 UTC"}},
 	} {
 		text, err := ComposeNotice(testNotice(tc.lang, tc.event), "Passcrow Test <noreply@pcpeer.invalid>", testTime)
 		if err != nil {

@@ -39,6 +39,22 @@ var noticeTexts = map[string]noticeText{
 					"If this was not expected, what “{desc}” protects should be protected anew: change the password or key it guards, then set up recovery again in Passcrow.",
 				},
 			},
+			NoticeRecoveryStarted: {
+				subject: "Someone has asked for a code to recover “{desc}”",
+				paras: []string{
+					"Someone has asked this Passcrow server for a code to recover “{desc}”. The code was sent to {who} and can be used until {date}.",
+					"If this was you, you need not do anything.",
+					"If it was not, someone has your recovery pack or a part of it. They still need the code sent to {who}, so keep that safe. To make what they hold useless, open Passcrow on your computer, set up recovery for “{desc}” anew and delete the old one.",
+				},
+			},
+			NoticeLockedOut: {
+				subject: "Too many wrong codes were tried for “{desc}”",
+				paras: []string{
+					"Too many wrong codes were tried to recover “{desc}” from this Passcrow server, so it takes no code, right or wrong, until {date}. Each time this happens, the wait is twice as long.",
+					"If this was you, wait until then and ask for a new code; it will be sent to {who}.",
+					"If it was not, someone has your recovery pack or a part of it and is guessing codes. To make what they hold useless, open Passcrow on your computer, set up recovery for “{desc}” anew and delete the old one.",
+				},
+			},
 		},
 		months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 		dateFmt: func(t noticeText, d time.Time) string {
@@ -70,6 +86,22 @@ var noticeTexts = map[string]noticeText{
 				paras: []string{
 					"Biðtíminn sem þú valdir er liðinn og erfinginn þinn ({who}) fékk {date} það sem þarf til að opna „{desc}“.",
 					"Ef þú áttir ekki von á þessu ætti að vernda „{desc}“ upp á nýtt: skiptu um lykilorðið eða lykilinn sem það geymir og settu endurheimt upp aftur í Passcrow.",
+				},
+			},
+			NoticeRecoveryStarted: {
+				subject: "Einhver hefur beðið um kóða til að endurheimta „{desc}“",
+				paras: []string{
+					"Einhver hefur beðið þennan Passcrow-þjón um kóða til að endurheimta „{desc}“. Kóðinn var sendur á {who} og gildir til {date}.",
+					"Ef þetta varst þú þarftu ekkert að gera.",
+					"Ef ekki, þá hefur einhver endurheimtarpakkann þinn eða hluta hans. Hann þarf enn kóðann sem var sendur á {who}, svo gættu hans vel. Til að gera það sem hann hefur ónothæft skaltu opna Passcrow í tölvunni þinni, setja endurheimt fyrir „{desc}“ upp á nýtt og eyða þeirri gömlu.",
+				},
+			},
+			NoticeLockedOut: {
+				subject: "Of margir rangir kóðar voru reyndir fyrir „{desc}“",
+				paras: []string{
+					"Of margir rangir kóðar voru reyndir til að endurheimta „{desc}“ af þessum Passcrow-þjóni, svo hann tekur ekki við neinum kóða, réttum eða röngum, fyrr en {date}. Í hvert sinn sem þetta gerist tvöfaldast biðin.",
+					"Ef þetta varst þú skaltu bíða til þess tíma og biðja um nýjan kóða; hann verður sendur á {who}.",
+					"Ef ekki, þá hefur einhver endurheimtarpakkann þinn eða hluta hans og er að giska á kóða. Til að gera það sem hann hefur ónothæft skaltu opna Passcrow í tölvunni þinni, setja endurheimt fyrir „{desc}“ upp á nýtt og eyða þeirri gömlu.",
 				},
 			},
 		},
