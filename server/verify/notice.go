@@ -40,7 +40,7 @@ type Notice struct {
 	// NoticeRecoveryStarted, when the code expires; for
 	// NoticeLockedOut, when the escrow takes codes again.
 	ReleaseAt time.Time
-	AboutURL    string
+	AboutURL  string
 }
 
 // A Notifier delivers Notices. Verifiers that can reach the owner's kind
