@@ -41,7 +41,8 @@ func runServe(e *env, args []string) error {
 	rateBurst := fs.Int("rate-burst", 10, "requests one client address may make at once before --rate-limit applies")
 	configFile := fs.String("config", "", "read settings from `FILE`: name = value lines, names as these flags (default: $PASSCROW_SERVE_CONFIG); flags and PASSCROW_SERVE_<FLAG> variables win over it")
 	checkConfig := fs.Bool("check-config", false, "check the settings, files and storage, say what the server would do, and exit without serving")
-	metricsListen := fs.String("metrics-listen", "", "serve Prometheus metrics at http://`ADDR`/metrics; keep it private (e.g. 127.0.0.1:9108)")
+	db := fs.String("db", "", "keep everything in the PostgreSQL database at `URL` (postgres://user@host:5432/dbname) instead of --data, shared by every instance given it; a password goes in PGPASSFILE or PASSCROW_SERVE_DB, not on the command line")
+	adminListen := fs.String("admin-listen", "", "serve the operator's pages at `ADDR`: /metrics (Prometheus) and /backup (a copy of the database); keep it private, e.g. 127.0.0.1:9108")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -97,8 +98,22 @@ func runServe(e *env, args []string) error {
 		RateBurst:     *rateBurst,
 		Logger:        logger,
 	}
+	if *db != "" {
+		// --check-config only probes: it must not migrate the schema
+		// under running instances.
+		open := server.OpenPgStore
+		if *checkConfig {
+			open = server.ProbePgStore
+		}
+		pg, err := open(e.context(), *db)
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		defer pg.Close() // after srv.Close, deferred later
+		cfg.Store, cfg.DataDir, dir = pg, "", pg.Where()
+	}
 	if *checkConfig {
-		return checkServeConfig(e, &c, cfg, *listen, *metricsListen)
+		return checkServeConfig(e, &c, cfg, *listen, *adminListen)
 	}
 	srv, err := server.New(cfg)
 	if err != nil {
@@ -112,19 +127,19 @@ func runServe(e *env, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	result := map[string]any{"listen": ln.Addr().String(), "data": dir}
-	metricsNote := ""
-	if *metricsListen != "" {
-		maddr, err := startMetrics(ctx, e, *metricsListen, srv)
+	adminNote := ""
+	if *adminListen != "" {
+		addr, err := startAdmin(ctx, e, *adminListen, srv)
 		if err != nil {
 			return err
 		}
-		result["metrics"] = maddr.String()
-		metricsNote = fmt.Sprintf("Metrics at http://%s/metrics\n", maddr)
+		result["admin"] = addr.String()
+		adminNote = fmt.Sprintf("Metrics at http://%s/metrics, backups at http://%s/backup\n", addr, addr)
 	}
 	// The bound address goes to stdout, so a script that asked for port 0
 	// learns the port.
 	e.result(&c, result,
-		fmt.Sprintf("Passcrow server listening on http://%s (data in %s)\n", ln.Addr(), dir)+metricsNote)
+		fmt.Sprintf("Passcrow server listening on http://%s (data in %s)\n", ln.Addr(), dir)+adminNote)
 	if err := server.Serve(ctx, ln, srv); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
 	}

@@ -14,11 +14,11 @@ import (
 // would refuse at start is refused here, and what it would do is said,
 // without listening, sending mail or taking the store's lock, so it can
 // run beside the live server before a restart.
-func checkServeConfig(e *env, c *commonFlags, cfg server.Config, listen, metricsListen string) error {
+func checkServeConfig(e *env, c *commonFlags, cfg server.Config, listen, adminListen string) error {
 	if err := cfg.Check(); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	for flagName, addr := range map[string]string{"--listen": listen, "--metrics-listen": metricsListen} {
+	for flagName, addr := range map[string]string{"--listen": listen, "--admin-listen": adminListen} {
 		if addr == "" {
 			continue
 		}
@@ -52,9 +52,9 @@ func checkServeConfig(e *env, c *commonFlags, cfg server.Config, listen, metrics
 	}
 	text := fmt.Sprintf("The settings are fine. The server would listen on %s, keep escrows in %s, and verify %s.\n",
 		listen, storage, strings.Join(kinds, ", "))
-	if metricsListen != "" {
-		summary["metrics"] = metricsListen
-		text += fmt.Sprintf("Metrics would be at http://%s/metrics.\n", metricsListen)
+	if adminListen != "" {
+		summary["admin"] = adminListen
+		text += fmt.Sprintf("Metrics and backups would be at http://%s/.\n", adminListen)
 	}
 	e.result(c, summary, text)
 	return nil

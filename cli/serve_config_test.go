@@ -153,7 +153,7 @@ func TestServeCheckConfig(t *testing.T) {
 		{[]string{"--max-days", "0"}, "--max-days must be at least 1"},
 		{[]string{"--data", notADir}, "data directory"},
 		{[]string{"--listen", "8443"}, `--listen "8443" is not host:port`},
-		{[]string{"--metrics-listen", "nowhere"}, `--metrics-listen "nowhere" is not host:port`},
+		{[]string{"--admin-listen", "nowhere"}, `--admin-listen "nowhere" is not host:port`},
 	} {
 		args := append([]string{"serve", "--config", conf, "--check-config"}, tc.args...)
 		code, out, errs := runCLI(context.Background(), noEnv, args...)
@@ -163,10 +163,10 @@ func TestServeCheckConfig(t *testing.T) {
 	}
 }
 
-// TestServeMetricsOnTheirOwnListener runs the real serve command with a
-// metrics listener: the metrics count what the public listener answered,
-// and the public listener does not serve them.
-func TestServeMetricsOnTheirOwnListener(t *testing.T) {
+// TestServeAdminListener runs the real serve command with an admin
+// listener: its metrics count what the public listener answered, its
+// backup is a database file, and the public listener serves neither.
+func TestServeAdminListener(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -174,7 +174,7 @@ func TestServeMetricsOnTheirOwnListener(t *testing.T) {
 	e := &env{stdin: strings.NewReader(""), stdout: pw, stderr: &errb, getenv: func(string) string { return "" }, ctx: ctx}
 	done := make(chan int, 1)
 	go func() {
-		done <- e.main([]string{"serve", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0",
+		done <- e.main([]string{"serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
 			"--data", filepath.Join(dir, "data"), "--outbox", filepath.Join(dir, "outbox"), "--rate-limit", "0", "--json"})
 		pw.Close()
 	}()
@@ -184,7 +184,7 @@ func TestServeMetricsOnTheirOwnListener(t *testing.T) {
 			t.Errorf("serve exited %d: %s", code, errb.String())
 		}
 	})
-	var addrs struct{ Listen, Metrics string }
+	var addrs struct{ Listen, Admin string }
 	if err := json.NewDecoder(pr).Decode(&addrs); err != nil {
 		t.Fatalf("serve's first output: %v (stderr %s)", err, errb.String())
 	}
@@ -208,8 +208,15 @@ func TestServeMetricsOnTheirOwnListener(t *testing.T) {
 	if status, body := get("http://" + addrs.Listen + "/metrics"); status != http.StatusNotFound || strings.Contains(body, "passcrow_") {
 		t.Errorf("the public listener answered /metrics: HTTP %d %.200s", status, body)
 	}
-	status, body := get("http://" + addrs.Metrics + "/metrics")
+	status, body := get("http://" + addrs.Admin + "/metrics")
 	if status != http.StatusOK || !strings.Contains(body, `passcrow_requests_total{route="policy",status="200"} 3`) {
 		t.Errorf("metrics: HTTP %d\n%.2000s", status, body)
+	}
+	if status, body := get("http://" + addrs.Listen + "/backup"); status != http.StatusNotFound || len(body) > 200 {
+		t.Errorf("the public listener answered /backup: HTTP %d, %d bytes", status, len(body))
+	}
+	// A bbolt file starts with its meta page: magic 0xED0CDAED at byte 16.
+	if status, body := get("http://" + addrs.Admin + "/backup"); status != http.StatusOK || len(body) < 4096 || body[16:20] != "\xed\xda\x0c\xed" {
+		t.Errorf("backup: HTTP %d, %d bytes", status, len(body))
 	}
 }

@@ -114,7 +114,7 @@ func (m *metrics) codeSent(kind string, err error) {
 func (m *metrics) lockedOut() { m.lockouts.Inc() }
 
 // MetricsHandler serves the server's Prometheus metrics. Serve it on an
-// address only the operator reaches (`passcrow serve --metrics-listen`):
+// address only the operator reaches (`passcrow serve --admin-listen`):
 // the counts say how busy the server is, nothing about anyone's data.
 func (s *Server) MetricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
