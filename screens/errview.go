@@ -71,9 +71,20 @@ func (e *ErrorView) Explain(u *UI, what string, err error) {
 	e.Set(plain, detail)
 }
 
+// ExplainAs shows plain (your own sentence; "" shows Details alone)
+// with err behind Details, and writes err to u's log.
+func (e *ErrorView) ExplainAs(u *UI, plain string, err error) {
+	e.Set(plain, u.errDetail(plain, err))
+}
+
 // Set shows plain with detail behind Details (none when ""), closed.
 func (e *ErrorView) Set(plain, detail string) {
 	e.Message.SetText(plain)
+	if plain == "" {
+		e.Message.Hide()
+	} else {
+		e.Message.Show()
+	}
 	e.Detail.SetText(detail)
 	e.Details.CloseAll()
 	if detail == "" {
@@ -133,7 +144,13 @@ func (u *UI) explain(what string, err error) (plain, detail string) {
 	default:
 		plain = what + " " + reason
 	}
-	detail = errText(err)
+	return plain, u.errDetail(what, err)
+}
+
+// errDetail is err's text for Details, and where the log is; it writes
+// err to the log under what.
+func (u *UI) errDetail(what string, err error) string {
+	detail := errText(err)
 	if u != nil && u.Log != nil {
 		if lerr := u.Log.Add(what, err); lerr != nil {
 			fyne.LogError("writing the error log", lerr)
@@ -141,7 +158,7 @@ func (u *UI) explain(what string, err error) (plain, detail string) {
 			detail += "\n\n" + lang.L("This is also written in {{.Path}}.", map[string]any{"Path": u.Log.Path()})
 		}
 	}
-	return plain, detail
+	return detail
 }
 
 // plainReason says in a sentence what err means for the user and what

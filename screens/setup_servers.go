@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2/container"
@@ -50,42 +51,78 @@ func (s *Setup) prepareServers() {
 	s.updateWarning()
 }
 
+// policyTimeout bounds the look at a server's policy: the step never
+// waits for it, and an offline computer hears "not reachable" soon.
+const policyTimeout = 8 * time.Second
+
+// addServerRow lists url with a box to choose it, and its policy once
+// fetched in the background. Every text in the row wraps, so a long
+// address or answer never widens the window. The demo's public servers
+// are not asked unless chosen: trying the demo needs no network.
 func (s *Setup) addServerRow(url string, checked bool) {
 	if _, ok := s.ServerChecks[url]; ok {
 		return
 	}
 	label := url
-	if d := s.ui.State.Demo(); d != nil && d.URL == url {
+	demo := s.ui.State.Demo()
+	if demo != nil && demo.URL == url {
 		label = lang.L("Local demo server ({{.URL}})", map[string]any{"URL": url})
 	}
-	check := widget.NewCheck(label, func(bool) { s.updateWarning() })
-	check.SetChecked(checked)
-	info := widget.NewLabel(lang.L("Checking the server…"))
+	name := para(label)
+	info := para("")
 	busy := widget.NewActivity()
-	busy.Start()
+	busy.Hide()
+	details := NewErrorView()
+	fetched := make(chan struct{})
+	var once sync.Once
+	fetch := func() {
+		once.Do(func() {
+			info.SetText(lang.L("Checking the server…"))
+			busy.Show()
+			busy.Start()
+			go s.fetchPolicy(url, info, busy, details, fetched)
+		})
+	}
+	check := widget.NewCheck("", func(on bool) {
+		if on {
+			fetch()
+		}
+		s.updateWarning()
+	})
+	check.SetChecked(checked)
 	s.ServerChecks[url] = check
 	s.ServerInfo[url] = info
-	s.serverList.Add(container.NewVBox(check, container.NewHBox(busy, info)))
-	fetched := make(chan struct{})
 	s.fetched[url] = fetched
-	go func() {
-		defer close(fetched)
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		pol, err := s.ui.State.FetchPolicy(ctx, url)
-		s.ui.doAndWait(func() {
-			busy.Stop()
-			busy.Hide()
-			if err != nil {
-				info.SetText(lang.L("Could not reach this server: {{.Err}}", map[string]any{"Err": err.Error()}))
-				info.Importance = widget.DangerImportance
-				info.Refresh()
-				return
-			}
-			s.policies[url] = pol
-			info.SetText(describePolicy(pol))
-		})
-	}()
+	row := container.NewBorder(nil, nil, container.NewVBox(check), nil,
+		container.NewVBox(name, container.NewBorder(nil, nil, busy, nil, info), details))
+	s.serverList.Add(row)
+	if demo != nil && !checked {
+		info.SetText(lang.L("Not contacted while you try the demo; choose it to see its terms."))
+		return
+	}
+	fetch()
+}
+
+// fetchPolicy asks url for its policy, off the UI goroutine, and shows
+// it in info, or says in plain words that the server is not reachable.
+func (s *Setup) fetchPolicy(url string, info *widget.Label, busy *widget.Activity, details *ErrorView, fetched chan struct{}) {
+	defer close(fetched)
+	ctx, cancel := context.WithTimeout(context.Background(), policyTimeout)
+	defer cancel()
+	pol, err := s.ui.State.FetchPolicy(ctx, url)
+	s.ui.doAndWait(func() {
+		busy.Stop()
+		busy.Hide()
+		if err != nil {
+			info.SetText(lang.L("Not reachable right now. You can still choose it if you trust it; it is tried again when you protect."))
+			info.Importance = widget.WarningImportance
+			info.Refresh()
+			details.ExplainAs(s.ui, "", err) // info says it in words
+			return
+		}
+		s.policies[url] = pol
+		info.SetText(describePolicy(pol))
+	})
 }
 
 // describePolicy is a server's policy in one line.
