@@ -39,20 +39,6 @@ func codeMessage(to, code string) verify.Message {
 		Description: "queue test", Timeout: 30 * time.Minute}
 }
 
-// events collects a queue's outcomes on a channel, and holds each retry
-// until the test lets it go.
-type events struct {
-	ch    chan verify.QueueEvent
-	retry chan struct{}
-}
-
-func hook(q *verify.Queue) *events {
-	e := &events{ch: make(chan verify.QueueEvent, 16), retry: make(chan struct{})}
-	verify.SetQueueHooks(q, func(int, error) <-chan struct{} { return e.retry },
-		func(ev verify.QueueEvent) { e.ch <- ev })
-	return e
-}
-
 // relay forwards every connection it accepts on ln to target: it is how
 // a mail server "comes up" on an address the queue already tries.
 func relay(t *testing.T, ln net.Listener, target string) {
