@@ -15,4 +15,3 @@ func hook(q *verify.Queue) *events {
 		func(ev verify.QueueEvent) { e.ch <- ev })
 	return e
 }
-
