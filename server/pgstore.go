@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -38,6 +40,35 @@ var ErrBadDSN = errors.New("server: the PostgreSQL connection string does not pa
 // of dsn, in PGPASSFILE or ~/.pgpass, which pgx reads. Errors never
 // repeat a password.
 func OpenPgStore(ctx context.Context, dsn string) (*PgStore, error) {
+	s, err := connectPg(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := migratePg(ctx, s.pool); err != nil {
+		s.pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// ProbePgStore connects as OpenPgStore does and checks that the
+// database's schema is not newer than this program's, but changes
+// nothing: for serve --check-config beside running instances. The
+// store it returns is for describing, not for serving (its schema may
+// be behind).
+func ProbePgStore(ctx context.Context, dsn string) (*PgStore, error) {
+	s, err := connectPg(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPgSchema(ctx, s.pool); err != nil {
+		s.pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func connectPg(ctx context.Context, dsn string) (*PgStore, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, ErrBadDSN
@@ -52,11 +83,14 @@ func OpenPgStore(ctx context.Context, dsn string) (*PgStore, error) {
 		pool.Close()
 		return nil, fmt.Errorf("server: connecting to PostgreSQL: %w", pgPlainError(err))
 	}
-	if _, err := migratePg(ctx, pool); err != nil {
-		pool.Close()
-		return nil, err
-	}
 	return &PgStore{pool: pool}, nil
+}
+
+// Where names the database without user or password, for logs and
+// messages: postgresql://host:port/dbname.
+func (s *PgStore) Where() string {
+	c := s.pool.Config().ConnConfig
+	return fmt.Sprintf("postgresql://%s/%s", net.JoinHostPort(c.Host, strconv.Itoa(int(c.Port))), c.Database)
 }
 
 // pgPlainError keeps the cause of a failed connection (refused, bad

@@ -112,3 +112,27 @@ func migratePg(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	}
 	return applied, nil
 }
+
+// checkPgSchema refuses a schema newer than this program's, as
+// migratePg does, without changing anything.
+func checkPgSchema(ctx context.Context, pool *pgxpool.Pool) error {
+	ms, err := loadPgMigrations()
+	if err != nil {
+		return err
+	}
+	// A fresh database has no schema_migrations yet, and a query naming
+	// it would fail before running.
+	var exists bool
+	var have int
+	err = pool.QueryRow(ctx, "SELECT to_regclass('schema_migrations') IS NOT NULL").Scan(&exists)
+	if err == nil && exists {
+		err = pool.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&have)
+	}
+	if err != nil {
+		return fmt.Errorf("server: reading the PostgreSQL schema version: %w", err)
+	}
+	if have > len(ms) {
+		return fmt.Errorf("server: the database's schema is version %d, newer than this passcrow's (%d): upgrade passcrow", have, len(ms))
+	}
+	return nil
+}
