@@ -40,8 +40,10 @@ var legacyBuckets = map[byte][]byte{'c': []byte("code"), 's': []byte("spent")}
 // (each write is an fsynced transaction) and readable by many requests at
 // once without a lock or a sync. Writes that arrive while one commits are
 // committed together, so under load many requests share one fsync without
-// delaying a lone request. Codes and spent tokens stay in memory (see
-// Store), so asking for a code and recovering only read the file.
+// delaying a lone request. New escrows are acknowledged after one
+// fdatasync of a journal and reach the file soon after (commit.go).
+// Codes and spent tokens stay in memory (see Store), so asking for a code
+// and recovering only read the file.
 type BoltStore struct {
 	db      *bolt.DB
 	codes   *codeTable
@@ -49,6 +51,7 @@ type BoltStore struct {
 	closed  bool
 	ops     chan boltOp
 	stopped chan struct{}
+	journal *escrowCommitter
 }
 
 var _ Store = (*BoltStore)(nil)
@@ -56,8 +59,11 @@ var _ Store = (*BoltStore)(nil)
 type boltOp struct {
 	// fn returns an error only before it has written anything, so a
 	// refused op never leaves half its writes in a shared transaction.
-	fn   func(tx *bolt.Tx) error
-	done chan error
+	fn func(tx *bolt.Tx) error
+	// after, if set, runs with the op's result once its transaction has
+	// committed (or failed), before done is told.
+	after func(error)
+	done  chan error
 }
 
 // OpenBoltStore opens dir/passcrow.db, creating dir (0700) and the file
@@ -82,6 +88,10 @@ func OpenBoltStore(dir string) (*BoltStore, error) {
 		return nil, fmt.Errorf("server: preparing database: %w", err)
 	}
 	s := &BoltStore{db: db, codes: newCodeTable(), ops: make(chan boltOp, 64), stopped: make(chan struct{})}
+	if s.journal, err = openCommitter(s, dir, time.Now()); err != nil {
+		db.Close()
+		return nil, err
+	}
 	go s.writer()
 	return s, nil
 }
@@ -139,11 +149,14 @@ func (s *BoltStore) writer() {
 			return nil
 		})
 		for i, op := range batch {
-			if err != nil {
-				op.done <- err
-			} else {
-				op.done <- results[i]
+			res := err
+			if err == nil {
+				res = results[i]
 			}
+			if op.after != nil {
+				op.after(res)
+			}
+			op.done <- res
 		}
 	}
 }
@@ -155,6 +168,8 @@ func (s *BoltStore) write(ctx context.Context, fn func(tx *bolt.Tx) error) error
 		s.mu.RUnlock()
 		return ErrClosed
 	}
+	// Escrows acknowledged before this write are in its transaction.
+	s.journal.flushPending()
 	select {
 	case s.ops <- op:
 	case <-ctx.Done():
@@ -175,9 +190,11 @@ func (s *BoltStore) Close() error {
 		return nil
 	}
 	s.closed = true
-	close(s.ops)
 	s.mu.Unlock()
+	s.journal.stop() // hands its last escrows to the writer
+	close(s.ops)
 	<-s.stopped
+	s.journal.removeJournals()
 	return s.db.Close()
 }
 
@@ -186,25 +203,19 @@ type escrowRecord struct {
 	Data string `json:"d"`
 }
 
+// CreateEscrow journals e with one fdatasync shared by every creation
+// waiting at the time (commit.go).
 func (s *BoltStore) CreateEscrow(ctx context.Context, e Escrow, now time.Time) error {
-	payload, err := json.Marshal(escrowRecord{Kind: e.Kind, Data: e.Data})
-	if err != nil {
-		return err
-	}
-	id := []byte(e.ID)
-	return s.write(ctx, func(tx *bolt.Tx) error {
-		if exp, _, ok := get(tx, bucketEscrow, id); ok && alive(exp, now) {
-			return ErrExists
-		}
-		// A code left from an expired escrow of the same id must not
-		// apply to the new one. It goes before the commit, so no code
-		// asked for the new escrow (readable only after it) can be lost.
-		s.codes.drop(e.ID)
-		return put(tx, bucketEscrow, id, e.Expiration, payload)
-	})
+	return s.journal.create(ctx, e, now)
 }
 
 func (s *BoltStore) Escrow(_ context.Context, id string, now time.Time) (Escrow, error) {
+	if e, ok := s.journal.lookup(id); ok {
+		if !alive(e.Expiration, now) {
+			return Escrow{}, ErrNotFound
+		}
+		return e, nil
+	}
 	var e Escrow
 	err := s.db.View(func(tx *bolt.Tx) error {
 		exp, payload, ok := get(tx, bucketEscrow, []byte(id))

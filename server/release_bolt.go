@@ -28,6 +28,11 @@ func (s *BoltStore) CreateDelayedEscrow(ctx context.Context, e Escrow, r Release
 	if err != nil {
 		return err
 	}
+	release, err := s.journal.reserve(e.ID, now) // against a journaled creation of the same id
+	if err != nil {
+		return err
+	}
+	defer release()
 	id := []byte(e.ID)
 	return s.write(ctx, func(tx *bolt.Tx) error {
 		if exp, _, ok := get(tx, bucketEscrow, id); ok && alive(exp, now) {
