@@ -33,10 +33,14 @@ func (u *UI) ShowMailbox() {
 	}
 	m := &Mailbox{ui: u, Win: u.App.NewWindow(lang.L("Demo mailbox")), List: container.NewVBox(), stop: make(chan struct{})}
 	u.mailbox = m
-	m.Win.SetContent(container.NewBorder(
-		container.NewPadded(para(lang.L("The demo server sends its codes here instead of by e-mail or text message. Newest first."))),
-		nil, nil, nil, container.NewVScroll(container.NewPadded(m.List))))
-	m.Win.Resize(fyne.NewSize(520, 480))
+	// Sized before it has content, and all of it in one scroll: a
+	// wrapped text's height is worked out for the width it has, and a
+	// window without one yet grew to fit every word on a line of its own.
+	m.Win.Resize(mailboxSize)
+	intro := para(lang.L("The demo server sends its codes here instead of by e-mail or text message. Newest first."))
+	m.Win.SetContent(container.NewVScroll(container.NewPadded(container.NewVBox(intro, widget.NewSeparator(), m.List))))
+	m.Win.Resize(mailboxSize)
+	m.Win.Content().Refresh() // lay the wrapped text out at the width it has now
 	m.Win.SetOnClosed(func() {
 		close(m.stop)
 		u.mailbox = nil
@@ -92,7 +96,16 @@ func (m *Mailbox) show(msgs []state.MailMessage) {
 		code := widget.NewLabelWithStyle(msg.Code, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 		code.Selectable = true
 		when := msg.Sent.Local().Format("15:04:05")
-		m.List.Add(widget.NewCard(msg.Subject, lang.L("To {{.To}} at {{.Time}}", map[string]any{"To": msg.To, "Time": when}),
-			container.NewHBox(widget.NewLabel(lang.L("Code:")), code)))
+		// The subject wraps (a card's title would be cut off).
+		subject := para(msg.Subject)
+		subject.TextStyle = fyne.TextStyle{Bold: true}
+		m.List.Add(container.NewVBox(subject,
+			para(lang.L("To {{.To}} at {{.Time}}", map[string]any{"To": msg.To, "Time": when})),
+			container.NewHBox(widget.NewLabel(lang.L("Code:")), code),
+			widget.NewSeparator()))
 	}
 }
+
+// mailboxSize is the demo mailbox window's size: beside the main window
+// on a small screen.
+var mailboxSize = fyne.NewSize(440, 520)
