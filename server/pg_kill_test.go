@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/passcrow/passcrow-desktop/cli"
 	"github.com/passcrow/passcrow-desktop/internal/pgtest"
 	"github.com/passcrow/passcrow-desktop/internal/wire"
@@ -230,4 +231,42 @@ func pgEscrowRequest() []byte {
 		panic(err)
 	}
 	return b
+}
+
+// TestPgServeCheckConfig: serve --check-config with a database names
+// it and changes nothing in it: instances running on it go on with the
+// schema they know.
+func TestPgServeCheckConfig(t *testing.T) {
+	dsn := pgtest.DB(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPgServeChild$", "--",
+		"serve", "--check-config", "--outbox", filepath.Join(t.TempDir(), "outbox"))
+	cmd.Env = append(os.Environ(), pgServeChild+"=1", "PASSCROW_SERVE_DB="+dsn)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("serve --check-config: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "postgresql") {
+		t.Errorf("the check does not say it would use PostgreSQL:\n%s", out)
+	}
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var tables int
+	if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 {
+		t.Errorf("the check made %d tables", tables)
+	}
+
+	// A bad connection string is refused without repeating it.
+	cmd = exec.Command(os.Args[0], "-test.run=^TestPgServeChild$", "--",
+		"serve", "--check-config", "--outbox", filepath.Join(t.TempDir(), "outbox"))
+	cmd.Env = append(os.Environ(), pgServeChild+"=1", "PASSCROW_SERVE_DB=postgres://passcrow:hunter2-secret@[::1/x")
+	out, err = cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "does not parse") || strings.Contains(string(out), "hunter2") {
+		t.Errorf("bad connection string: %v\n%s", err, out)
+	}
 }

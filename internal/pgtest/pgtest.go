@@ -206,8 +206,13 @@ func start(t testing.TB) (*Server, error) {
 		return nil, err
 	}
 	// Not t.TempDir: the postgres user must own it, and the socket's
-	// path must stay short.
-	dir, err := os.MkdirTemp("", "pcpg-")
+	// path must stay short. As root, in /tmp: $TMPDIR may be a place
+	// the postgres user cannot reach.
+	base := ""
+	if cred != nil {
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "pcpg-")
 	if err != nil {
 		return nil, err
 	}
