@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/passcrow/passcrow-desktop/server/verify"
@@ -45,10 +46,14 @@ type Config struct {
 	// RateLimit is the number of requests per second one client (an IPv4
 	// address or an IPv6 /64) may make, with bursts of RateBurst (default
 	// 5). 0 turns limiting off,
-	// the default, so benchmarks measure the server. It trusts the TCP
-	// peer address: behind a reverse proxy, limit there instead.
+	// the default, so benchmarks measure the server. The client is the TCP
+	// peer, or whom a trusted proxy forwards for (TrustedProxies).
 	RateLimit float64
 	RateBurst int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For or
+	// Forwarded header names the client for the rate limit (proxy.go);
+	// from any other peer those headers are ignored.
+	TrustedProxies []netip.Prefix
 
 	// ResendInterval is the least time between two codes sent for one
 	// escrow; default DefaultResendInterval (1 min). A negative value

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -18,6 +20,20 @@ const (
 	shutdownTimeout   = 10 * time.Second
 )
 
+// ServeOptions says how Serve runs a handler beyond the defaults.
+type ServeOptions struct {
+	// TLS serves HTTPS with this configuration (see TLSFiles and ACME);
+	// nil serves plain HTTP.
+	TLS *tls.Config
+	// ShutdownTimeout is how long Serve waits for requests in progress
+	// after the context ends; default 10 s. Handlers still running then
+	// are not cut: Server.Close waits for them before closing the store.
+	ShutdownTimeout time.Duration
+	// Logger gets net/http's own complaints (TLS handshake errors and the
+	// like); default slog.Default().
+	Logger *slog.Logger
+}
+
 // ListenAndServe serves h on addr until ctx is done, then shuts down
 // gracefully: requests in progress may finish for a few seconds.
 func ListenAndServe(ctx context.Context, addr string, h http.Handler) error {
@@ -31,6 +47,27 @@ func ListenAndServe(ctx context.Context, addr string, h http.Handler) error {
 // Serve is ListenAndServe on a listener of the caller's (tests use a
 // port the system chose).
 func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	return ServeWith(ctx, ln, h, ServeOptions{})
+}
+
+// ServeWith is Serve with options. Whatever arrives, every answer is JSON
+// (jsononly.go). After it returns, close the Server: Close waits for
+// handlers still running.
+func ServeWith(ctx context.Context, ln net.Listener, h http.Handler, opt ServeOptions) error {
+	if opt.ShutdownTimeout <= 0 {
+		opt.ShutdownTimeout = shutdownTimeout
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	ln = jsonOnlyListener{ln}
+	if opt.TLS != nil {
+		ln = tls.NewListener(ln, opt.TLS)
+	}
+	// HTTP/1.1 only: requests are single and small, so HTTP/2 gains
+	// nothing, and its error paths would be one more place to prove JSON.
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -38,7 +75,11 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    16 << 10,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		Protocols:         &protocols,
+		// "OPTIONS *" would get net/http's empty 200; let it be our 404.
+		DisableGeneralOptionsHandler: true,
+		ErrorLog:                     slog.NewLogLogger(opt.Logger.Handler(), slog.LevelWarn),
+		BaseContext:                  func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -47,9 +88,15 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), opt.ShutdownTimeout)
 	defer cancel()
+	// Past the deadline, connections still busy are left to their
+	// handlers, so those can still answer: Server.Close waits for them.
 	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		opt.Logger.Warn("requests still running at shutdown; waiting for them before closing the store")
+		err = nil
+	}
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
 		err = serr
 	}

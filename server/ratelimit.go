@@ -56,15 +56,20 @@ func (l *rateLimiter) prune(now time.Time) {
 	}
 }
 
-// clientIP names the TCP peer for the limiter: its IPv4 address, or its
-// IPv6 /64, since one host commonly has a whole /64 to pick addresses
-// from. Forwarding headers are not trusted: anyone can send them.
+// clientIP names the TCP peer for the limiter (see limiterKey).
 func clientIP(r *http.Request) string {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
-	ip := ap.Addr().Unmap().WithZone("")
+	return limiterKey(ap.Addr())
+}
+
+// limiterKey names a client address for the limiter: its IPv4 address, or
+// its IPv6 /64, since one host commonly has a whole /64 to pick addresses
+// from.
+func limiterKey(ip netip.Addr) string {
+	ip = ip.Unmap().WithZone("")
 	if ip.Is4() {
 		return ip.String()
 	}

@@ -32,6 +32,11 @@ type Server struct {
 	swept     sync.WaitGroup
 	closeOnce sync.Once
 	closeErr  error
+
+	// life and closing let Close wait for handlers in progress (drain.go).
+	life    sync.RWMutex
+	closing bool
+	onDrain func() // tests: called as Close starts draining
 }
 
 // New makes a Server from cfg. With cfg.DataDir set and no cfg.Store it
@@ -41,7 +46,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, stopSweep: make(chan struct{})}
+	s := &Server{cfg: cfg, store: cfg.Store, stopSweep: make(chan struct{})}
+	s.log = slog.New(Redacting(cfg.Logger.Handler())) // logs.go: no identities, codes, keys or ids
 	s.metrics = newMetrics(cfg.Now())
 	if s.store == nil {
 		if cfg.DataDir == "" {
@@ -68,9 +74,11 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the sweeper and, if New opened the store, closes it.
+// Close waits for requests in progress, refuses new ones, stops the
+// sweeper and, if New opened the store, closes it.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.drain()
 		close(s.stopSweep)
 		s.swept.Wait()
 		if s.ownsDB {
@@ -151,16 +159,28 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/", s.serveNotFound)
 }
 
-// ServeHTTP counts the request (metrics.go) and serves it.
+// ServeHTTP admits the request while the server is open (drain.go),
+// counts it (metrics.go) and serves it. Middleware goes here, around
+// s.serve.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.enter() {
+		s.serveClosing(w)
+		return
+	}
+	defer s.leave()
 	s.counted(w, r, s.serve)
 }
 
-// serve applies the rate limit and hands the request to the mux.
+// serve applies the rate limit and hands the request to the mux, if the
+// mux would take its path as it is (jsononly.go).
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if s.limiter != nil && !s.limiter.allow(clientIP(r), s.cfg.Now()) {
+	if s.limiter != nil && !s.limiter.allow(s.clientKey(r), s.cfg.Now()) {
 		w.Header().Set("Retry-After", "1")
 		s.writeJSON(w, http.StatusTooManyRequests, wire.ErrorResponse{Error: wire.ErrRateLimited})
+		return
+	}
+	if r.Method == http.MethodConnect || !canonicalPath(r.URL.EscapedPath()) {
+		s.serveNotFound(w, r)
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -168,7 +188,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serveRoot(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.AboutURL != "" {
-		http.Redirect(w, r, s.cfg.AboutURL, http.StatusFound)
+		// A browser goes on to the about page; the body is JSON as every
+		// other answer (http.Redirect would write HTML).
+		w.Header().Set("Location", s.cfg.AboutURL)
+		s.writeJSON(w, http.StatusFound, map[string]string{"about": s.cfg.AboutURL})
 		return
 	}
 	s.serveNotFound(w, r)
@@ -274,12 +297,14 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any, errRe
 	return true
 }
 
-// logRefusal logs a failed request. Error texts never hold codes, keys or
-// escrow data, and addresses only as hints, so they may be logged.
+// logRefusal logs a failed request. Error texts may quote what the client
+// sent (an id, a prefer-id) or what a mail server said (an address), so
+// s.log redacts them (logs.go); the route is the mux's pattern, not the
+// path the client chose.
 func (s *Server) logRefusal(r *http.Request, rpc string, err error) {
 	level := slog.LevelInfo
 	if !expected(err) {
 		level = slog.LevelError
 	}
-	s.log.Log(r.Context(), level, "request refused", "path", r.URL.Path, "rpc", rpc, "err", err)
+	s.log.Log(r.Context(), level, "request refused", "route", r.Pattern, "rpc", rpc, "err", err)
 }
