@@ -150,7 +150,7 @@ func (s *Recovery) gather(l *GatherLine, in state.GatherInput, done chan struct{
 	var wrong []state.Challenge
 	var openErr error
 	if err == nil && rec.Enough() {
-		secret, wrong, openErr = rec.Secret()
+		secret, wrong, openErr = s.open(rec)
 	}
 	got, need := rec.Progress()
 	s.ui.doAndWait(func() {

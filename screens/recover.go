@@ -29,6 +29,9 @@ type Recovery struct {
 	ui   *UI
 	Name string
 	rec  *state.Recovery
+	// drill, when set, makes this a rehearsal (drill.go): the codes
+	// are sent and typed as ever, but the secret is never shown.
+	drill *Drill
 
 	Items    *widget.RadioGroup
 	Import   *widget.Button
@@ -79,8 +82,11 @@ type CodeLine struct {
 
 // ShowRecovery opens the recovery wizard at the item name, or at the
 // choice of item when name is "".
-func (u *UI) ShowRecovery(name string) {
-	s := &Recovery{ui: u, Name: name, Lines: map[string]*CodeLine{}}
+func (u *UI) ShowRecovery(name string) { u.showRecovery(name, nil) }
+
+// showRecovery is ShowRecovery, or a drill of name when drill is set.
+func (u *UI) showRecovery(name string, drill *Drill) {
+	s := &Recovery{ui: u, Name: name, Lines: map[string]*CodeLine{}, drill: drill}
 	s.Error = para("")
 	s.Error.Importance = widget.DangerImportance
 	if name == "" {
@@ -93,7 +99,7 @@ func (u *UI) ShowRecovery(name string) {
 // checkServers asks before codes are requested from a server the user
 // never chose (see ServerTrust), then shows the codes page.
 func (s *Recovery) checkServers() {
-	title := lang.L("Recover “{{.Name}}”", map[string]any{"Name": s.Name})
+	title := s.title()
 	s.ui.checkServers(s.Name, title, s.showCodes)
 }
 
@@ -156,7 +162,7 @@ func (s *Recovery) showCodes(servers []string) {
 		s.GroupsLabel,
 	)
 	cancel := widget.NewButton(lang.L("Cancel"), u.ShowOverview)
-	u.show(s, page(lang.L("Recover “{{.Name}}”", map[string]any{"Name": s.Name}), container.NewVScroll(body), cancel))
+	u.show(s, page(s.title(), container.NewVScroll(body), cancel))
 
 	s.started = make(chan struct{})
 	started := s.started
@@ -323,7 +329,7 @@ func (s *Recovery) onCode() {
 		var wrong []state.Challenge
 		var openErr error
 		if err == nil && rec.Enough() {
-			secret, wrong, openErr = rec.Secret()
+			secret, wrong, openErr = s.open(rec)
 		}
 		s.ui.doAndWait(func() {
 			s.UseCode.Enable()
@@ -372,6 +378,10 @@ func hints(cs []state.Challenge) string {
 }
 
 func (s *Recovery) showSecret() {
+	if s.drill != nil {
+		s.drill.passed(s)
+		return
+	}
 	u := s.ui
 	s.Secret = widget.NewLabel("")
 	s.Secret.TextStyle = fyne.TextStyle{Monospace: true}
