@@ -26,14 +26,7 @@ func runServe(e *env, args []string) error {
 	fs := newFlagSet(e, "serve", serveSynopsis, &c)
 	listen := fs.String("listen", "127.0.0.1:8765", "address to listen on")
 	data := fs.String("data", "", "keep escrows in `DIR`/passcrow.db (default: a passcrow-server folder in the user's data directory)")
-	outbox := fs.String("outbox", "", "write each verification message as a file into `DIR` instead of sending mail (demo and tests)")
-	smtpHost := fs.String("smtp-host", "", "send verification e-mail through this SMTP server")
-	smtpPort := fs.Int("smtp-port", 0, "SMTP port (default: 587 for starttls, 465 for tls, 25 for none)")
-	smtpTLS := fs.String("smtp-tls", "starttls", "SMTP security: starttls, tls (implicit) or none (loopback only)")
-	smtpUser := fs.String("smtp-user", "", "SMTP AUTH user name")
-	smtpPassFile := fs.String("smtp-password-file", "", "read the SMTP password from `FILE` (kept off the command line)")
-	smtpFrom := fs.String("smtp-from", "", "From: address of verification e-mail")
-	smtpCA := fs.String("smtp-ca-file", "", "trust the PEM certificates in `FILE` for the SMTP server (default: the system's)")
+	vf := addVerifierFlags(fs) // serve_verify.go
 	about := fs.String("about-url", "https://passcrow.example.org/", "the server's about page, shown in policy and e-mail")
 	country := fs.String("country", "", "two-letter country code the server runs in")
 	maxDays := fs.Int("max-days", 366, "longest escrow the server accepts, in days")
@@ -57,27 +50,8 @@ func runServe(e *env, args []string) error {
 	if err := applyServeSettings(fs, *configFile, e.getenv); err != nil {
 		return err
 	}
-	if (*outbox == "") == (*smtpHost == "") {
-		return usagef("serve: give either --outbox DIR or --smtp-host HOST")
-	}
 	if *maxDays < 1 {
 		return usagef("serve: --max-days must be at least 1 (got %d)", *maxDays)
-	}
-	var v verify.Verifier
-	if *outbox != "" {
-		if err := os.MkdirAll(*outbox, 0o700); err != nil {
-			return fmt.Errorf("serve: outbox: %w", err)
-		}
-		v = &verify.Outbox{Dir: *outbox}
-	} else {
-		if *smtpFrom == "" {
-			return usagef("serve: --smtp-from is needed with --smtp-host")
-		}
-		smtp := &verify.SMTP{Host: *smtpHost, Port: *smtpPort, TLS: *smtpTLS, Username: *smtpUser, From: *smtpFrom}
-		if err := smtpSecrets(smtp, *smtpPassFile, *smtpCA); err != nil {
-			return err
-		}
-		v = smtp
 	}
 	dir := *data
 	if dir == "" {
@@ -88,9 +62,16 @@ func runServe(e *env, args []string) error {
 		dir = filepath.Join(base, "passcrow-server")
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	verifiers, err := vf.build(logger)
+	if err != nil {
+		return err
+	}
+	// For the paths that return early; after serving, the queues are
+	// drained below, and closing twice is harmless.
+	defer verifiers.close(context.Background())
 	cfg := server.Config{
 		DataDir:       dir,
-		Verifiers:     map[string]verify.Verifier{"email": v},
+		Verifiers:     verifiers.byKind,
 		CountryCode:   *country,
 		AboutURL:      *about,
 		MaxExpiration: time.Duration(*maxDays) * 24 * time.Hour,
@@ -142,6 +123,11 @@ func runServe(e *env, args []string) error {
 		fmt.Sprintf("Passcrow server listening on http://%s (data in %s)\n", ln.Addr(), dir)+adminNote)
 	if err := server.Serve(ctx, ln, srv); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
+	}
+	// Codes already promised go out before the process ends, for at most
+	// --send-drain; the queue logs and counts what it had to drop.
+	if err := verifiers.close(context.Background()); err != nil {
+		logger.Warn("verification messages dropped at shutdown", "error", err)
 	}
 	return nil
 }
