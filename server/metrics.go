@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/passcrow/passcrow-desktop/internal/wire"
+	"github.com/passcrow/passcrow-desktop/server/verify"
 )
 
 // Route names for counting. A fixed, small set: a label taken from the
@@ -66,7 +67,7 @@ type metrics struct {
 	lockouts prometheus.Counter
 }
 
-func newMetrics(now time.Time) *metrics {
+func newMetrics(now time.Time, verifiers map[string]verify.Verifier) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry(), started: now}
 	m.byStatus = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "passcrow_requests_total",
@@ -88,7 +89,7 @@ func newMetrics(now time.Time) *metrics {
 		Name: "passcrow_lockouts_total",
 		Help: "Escrows locked out after too many wrong codes.",
 	})
-	m.reg.MustRegister(m.byStatus, latency, m.sends, m.lockouts,
+	m.reg.MustRegister(m.byStatus, latency, m.sends, m.lockouts, newQueueCollector(verifiers),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

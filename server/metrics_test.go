@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/passcrow/passcrow-desktop/internal/wire"
+	"github.com/passcrow/passcrow-desktop/server/verify"
 )
 
 // scrape fetches the server's metrics as Prometheus text.
@@ -130,5 +132,35 @@ func TestStatsAsTheReferenceMonitorReadsThem(t *testing.T) {
 	}
 	if status, b := env.do(t, http.MethodPost, "/passcrow/stats", []byte("not json")); status != http.StatusOK || !strings.Contains(string(b), wire.ErrBadRequest) {
 		t.Errorf("stats with a junk body: HTTP %d %s", status, b)
+	}
+}
+
+// The verifier's queue is counted too: what was queued and what went out.
+func TestMetricsCountTheOutboundQueue(t *testing.T) {
+	outbox := &verify.Outbox{Dir: t.TempDir()}
+	queue := verify.NewQueue(outbox, verify.QueueConfig{})
+	env := newTestEnv(t, func(c *Config) { c.Verifiers = map[string]verify.Verifier{"email": queue} })
+	f := env.escrow(t, "s3cret")
+	var resp wire.VerificationResponse
+	env.call(t, wire.MethodVerification, wire.VerificationRequest{
+		Version: wire.Version, Language: "en", Prefix: "C", EscrowDataID: f.id, EscrowDataKey: f.key,
+	}, &resp)
+	if resp.Error != "" {
+		t.Fatal(resp.Error)
+	}
+	// Close waits for the queued message to go out.
+	if err := queue.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	text := scrape(t, env)
+	for series, want := range map[string]string{
+		`passcrow_outbound_queued_total{kind="email"}`: "1",
+		`passcrow_outbound_sent_total{kind="email"}`:   "1",
+		`passcrow_outbound_failed_total{kind="email"}`: "0",
+		`passcrow_outbound_pending{kind="email"}`:      "0",
+	} {
+		if got := metricValue(t, text, series); got != want {
+			t.Errorf("%s = %s, want %s", series, got, want)
+		}
 	}
 }

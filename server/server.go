@@ -24,7 +24,7 @@ type Server struct {
 	mux        *http.ServeMux
 	limiter    *rateLimiter
 	resend     *resendGate
-	guesses    *guessLedger
+	sends      *sendLimiter // nil: no per-recipient limit
 	metrics    *metrics
 	log        *slog.Logger
 
@@ -48,7 +48,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, stopSweep: make(chan struct{})}
 	s.log = slog.New(Redacting(cfg.Logger.Handler())) // logs.go: no identities, codes, keys or ids
-	s.metrics = newMetrics(cfg.Now())
+	s.metrics = newMetrics(cfg.Now(), cfg.Verifiers)
 	if s.store == nil {
 		if cfg.DataDir == "" {
 			s.store = NewMemoryStore()
@@ -62,7 +62,12 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: encoding policy: %w", err)
 	}
 	s.resend = newResendGate(cfg.ResendInterval)
-	s.guesses = newGuessLedger()
+	if s.sends, err = newSendLimiter(s.store, cfg); err != nil {
+		if s.ownsDB {
+			s.store.Close()
+		}
+		return nil, err
+	}
 	if cfg.RateLimit > 0 {
 		s.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
 	}
@@ -115,7 +120,6 @@ func (s *Server) sweep(ctx context.Context) {
 		s.limiter.prune(now)
 	}
 	s.resend.prune(now)
-	s.guesses.prune(now)
 	s.sweepReleases(ctx, now)
 }
 
@@ -183,6 +187,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveNotFound(w, r)
 		return
 	}
+	if r.Method == http.MethodConnect || !canonicalPath(r.URL.EscapedPath()) {
+		s.serveNotFound(w, r)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -229,7 +237,7 @@ func (s *Server) servePolicy(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.writeRaw(w, http.StatusOK, s.policyJSON)
+	s.writePolicy(w) // policy.go
 }
 
 // readBody reads the request body, refusing more than MaxRequestBytes

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/passcrow/passcrow-desktop/internal/version"
+	"github.com/passcrow/passcrow-desktop/server/verify"
 )
 
 // statsResponse is /passcrow/stats, the shape the reference's monitor
@@ -45,11 +46,7 @@ func (s *Server) serveStats(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	kinds := make([]string, 0, len(s.cfg.Verifiers))
-	for k := range s.cfg.Verifiers {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
+	kinds := sortedKinds(s.cfg.Verifiers)
 	storage := "custom"
 	if k, ok := s.store.(StorageKinder); ok {
 		storage = k.StorageKind()
@@ -65,4 +62,14 @@ func (s *Server) serveStats(w http.ResponseWriter, r *http.Request) {
 		Storage:  statsStorage{Type: storage},
 		Requests: requests,
 	})
+}
+
+// sortedKinds is the identity kinds verifiers serve, in order.
+func sortedKinds(verifiers map[string]verify.Verifier) []string {
+	kinds := make([]string, 0, len(verifiers))
+	for k := range verifiers {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return kinds
 }
