@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/passcrow/passcrow-desktop/server/verify"
@@ -54,6 +55,10 @@ type Config struct {
 	// Forwarded header names the client for the rate limit (proxy.go);
 	// from any other peer those headers are ignored.
 	TrustedProxies []netip.Prefix
+	// ProxyHeader is the header those proxies write: "X-Forwarded-For"
+	// (the default, "") or "Forwarded". The other is not read, since a
+	// proxy passes it on from the client as it came.
+	ProxyHeader string
 
 	// ResendInterval is the least time between two codes sent for one
 	// escrow; default DefaultResendInterval (1 min). A negative value
@@ -119,6 +124,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("server: max code timeout %v is under a second", c.MaxCodeTimeout)
 	case c.MaxRequestBytes < 256:
 		return c, fmt.Errorf("server: max request bytes %d is too small for any request", c.MaxRequestBytes)
+	case c.ProxyHeader != "" && !strings.EqualFold(c.ProxyHeader, "X-Forwarded-For") && !strings.EqualFold(c.ProxyHeader, "Forwarded"):
+		return c, fmt.Errorf("server: proxy header %q is neither X-Forwarded-For nor Forwarded", c.ProxyHeader)
 	case c.RateLimit < 0:
 		return c, fmt.Errorf("server: negative rate limit %v", c.RateLimit)
 	case c.MinReleaseDays < 1 || c.MaxReleaseDays < c.MinReleaseDays:

@@ -13,7 +13,9 @@ import (
 // Config.TrustedProxies. Each proxy appends the address it saw, so the
 // list is read from the right, past every trusted proxy, and the first
 // address not trusted is the client (anything left of it is the
-// client's own claim). Forwarded wins when a proxy sends both.
+// client's own claim). Only the header the operator's proxies write is
+// read (Config.ProxyHeader, X-Forwarded-For by default): a proxy passes
+// the other one through from the client untouched.
 
 // clientKey names the client of r for the rate limiter.
 func (s *Server) clientKey(r *http.Request) string {
@@ -30,7 +32,7 @@ func (s *Server) clientAddr(peer netip.Addr, h http.Header) netip.Addr {
 	if !s.trusted(peer) {
 		return peer
 	}
-	hops, ok := forwardedHops(h)
+	hops, ok := forwardedHops(h, s.cfg.ProxyHeader)
 	if !ok {
 		return peer
 	}
@@ -59,10 +61,14 @@ func (s *Server) trusted(a netip.Addr) bool {
 	return false
 }
 
-// forwardedHops lists the addresses in Forwarded's for= parameters, or
-// else in X-Forwarded-For, in the order the proxies appended them.
-func forwardedHops(h http.Header) ([]string, bool) {
-	if fw := h.Values("Forwarded"); len(fw) > 0 {
+// forwardedHops lists the addresses in header (X-Forwarded-For, or
+// Forwarded's for= parameters), in the order the proxies appended them.
+func forwardedHops(h http.Header, header string) ([]string, bool) {
+	if strings.EqualFold(header, "Forwarded") {
+		fw := h.Values("Forwarded")
+		if len(fw) == 0 {
+			return nil, false
+		}
 		var hops []string
 		for _, line := range fw {
 			for elem := range strings.SplitSeq(line, ",") {
@@ -79,16 +85,17 @@ func forwardedHops(h http.Header) ([]string, bool) {
 		}
 		return hops, true
 	}
-	if xff := h.Values("X-Forwarded-For"); len(xff) > 0 {
-		var hops []string
-		for _, line := range xff {
-			for hop := range strings.SplitSeq(line, ",") {
-				hops = append(hops, strings.TrimSpace(hop))
-			}
-		}
-		return hops, true
+	xff := h.Values("X-Forwarded-For")
+	if len(xff) == 0 {
+		return nil, false
 	}
-	return nil, false
+	var hops []string
+	for _, line := range xff {
+		for hop := range strings.SplitSeq(line, ",") {
+			hops = append(hops, strings.TrimSpace(hop))
+		}
+	}
+	return hops, true
 }
 
 // parseHop reads one forwarded address: "192.0.2.1", "192.0.2.1:80",
