@@ -124,8 +124,11 @@ func runServe(e *env, args []string) error {
 	if err := server.Serve(ctx, ln, srv); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
 	}
-	// Codes already promised go out before the process ends, for at most
-	// --send-drain; the queue logs and counts what it had to drop.
+	// Handlers still running may queue codes: wait for them (Close is
+	// safe to call again when deferred). Then the codes already promised
+	// go out before the process ends, for at most --send-drain; the queue
+	// logs and counts what it had to drop.
+	srv.Close()
 	if err := verifiers.close(context.Background()); err != nil {
 		logger.Warn("verification messages dropped at shutdown", "error", err)
 	}
