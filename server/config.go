@@ -65,6 +65,17 @@ type Config struct {
 	// turns the wait off. Voiding a code does not shorten it.
 	ResendInterval time.Duration
 
+	// MaxSendsPerHour and MaxSendsPerDay bound the messages (codes and
+	// notices) sent to one address, over all escrows and all instances
+	// on one store (sendlimit.go); defaults 6 and 20. A negative value
+	// turns that bound off.
+	MaxSendsPerHour, MaxSendsPerDay int
+
+	// AllowKeylessDelete lets a deletion request without the escrow key
+	// delete by id alone, as the reference server does. By default the
+	// key is required: an id alone is no proof of ownership.
+	AllowKeylessDelete bool
+
 	// SweepInterval is how often expired data is removed; default 1 min.
 	// A negative value turns the background sweeper off (reads still
 	// ignore expired data).
@@ -98,6 +109,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.ResendInterval == 0 {
 		c.ResendInterval = DefaultResendInterval
+	}
+	if c.MaxSendsPerHour == 0 {
+		c.MaxSendsPerHour = DefaultMaxSendsPerHour
+	}
+	if c.MaxSendsPerDay == 0 {
+		c.MaxSendsPerDay = DefaultMaxSendsPerDay
 	}
 	if c.RateLimit > 0 && c.RateBurst <= 0 {
 		c.RateBurst = 5

@@ -25,9 +25,14 @@ func (s *Server) serveDeletion(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, resp)
 }
 
+// ErrKeylessDelete refuses a deletion request without the escrow key.
+var ErrKeylessDelete error = &extError{"deletion without the escrow key is refused", "Deletion needs the escrow key (escrow-data-key): this server does not delete by id alone"}
+
 // processDeletion removes an escrow. Deleting what is not there succeeds,
-// as with the reference. The reference asks no proof of ownership; a
-// request carrying our escrow-data-key extension must hold the right key.
+// as with the reference. The reference asks no proof of ownership, so
+// anyone who learns an id (a log, a backup of a pack, a shoulder) could
+// delete the escrow; a request must carry our escrow-data-key extension
+// with the right key, unless the operator allows keyless deletion.
 func (s *Server) processDeletion(ctx context.Context, req *wire.DeletionRequest) (wire.DeletionResponse, error) {
 	if req.Version != wire.Version {
 		return wire.DeletionResponse{}, fmt.Errorf("%w: %q", ErrVersion, req.Version)
@@ -35,10 +40,15 @@ func (s *Server) processDeletion(ctx context.Context, req *wire.DeletionRequest)
 	now := s.cfg.Now()
 	var e Escrow
 	var err error
-	if req.EscrowDataKey != "" {
+	switch {
+	case req.EscrowDataKey != "":
 		e, _, err = s.openEscrow(ctx, req.EscrowDataID, req.EscrowDataKey, now)
-	} else {
+	case s.cfg.AllowKeylessDelete:
 		e, err = s.lookup(ctx, req.EscrowDataID, now)
+	default:
+		// Refused whether or not the escrow exists, so a keyless
+		// request learns nothing about ids either.
+		return wire.DeletionResponse{}, ErrKeylessDelete
 	}
 	if errors.Is(err, ErrNoEscrow) {
 		return wire.DeletionResponse{}, nil

@@ -124,7 +124,7 @@ func TestHTTPAliasesAndUnderscores(t *testing.T) {
 	if rr.EscrowSecret != "via aliases" {
 		t.Fatalf("recover: %s", got)
 	}
-	_, got = env.post(t, "delete", []byte(`{"passcrow-deletion-request": "1.0", "escrow-data-id": "`+er.EscrowDataID+`"}`))
+	_, got = env.post(t, "delete", []byte(`{"passcrow-deletion-request": "1.0", "escrow-data-id": "`+er.EscrowDataID+`", "escrow_data_key": "`+key+`"}`))
 	if string(got) != "{\n  \"passcrow-deletion-response\": \"1.0\"\n}" {
 		t.Fatalf("delete: %s", got)
 	}

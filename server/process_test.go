@@ -360,7 +360,9 @@ func TestProcessRecoveryCodeLifetime(t *testing.T) {
 }
 
 func TestProcessDeletion(t *testing.T) {
-	env := newTestEnv(t, nil)
+	// The reference's keyless deletion, which an operator may allow
+	// (TestKeylessDeletion has the default).
+	env := newTestEnv(t, func(c *Config) { c.AllowKeylessDelete = true })
 	ctx := context.Background()
 	del := func(id, key string) error {
 		_, err := env.srv.processDeletion(ctx, &wire.DeletionRequest{Version: wire.Version, EscrowDataID: id, EscrowDataKey: key})

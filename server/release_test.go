@@ -335,7 +335,7 @@ func TestHeirCannotShortenOrCancel(t *testing.T) {
 		t.Fatalf("1.0 deletion with the key: %+v", del)
 	}
 	env.call(t, wire.MethodDeletion, wire.DeletionRequest{Version: wire.Version, EscrowDataID: h.id}, &del)
-	if del.Error != wire.ErrReleaseOwned {
+	if del.Error != wireError(ErrKeylessDelete) {
 		t.Fatalf("1.0 deletion without a key: %+v", del)
 	}
 	for _, m := range []string{wire.MethodReleaseCancel, wire.MethodReleaseDelete} {

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -30,6 +32,18 @@ func (e *waitError) Is(target error) bool { return target == ErrTooSoon }
 // retryAfter is the Retry-After header value: whole seconds, at least 1.
 func (e *waitError) retryAfter() string {
 	return strconv.FormatInt(max(1, int64((e.wait+time.Second-1)/time.Second)), 10)
+}
+
+// setRetryAfter tells the client when to come back, for a refusal that
+// knows: the resend wait, a lockout, a full address.
+func setRetryAfter(w http.ResponseWriter, err error, now time.Time) {
+	if we, ok := errors.AsType[*waitError](err); ok {
+		w.Header().Set("Retry-After", we.retryAfter())
+	} else if le, ok := errors.AsType[*lockoutError](err); ok {
+		w.Header().Set("Retry-After", le.retryAfter(now))
+	} else if se, ok := errors.AsType[*sendLimitError](err); ok {
+		w.Header().Set("Retry-After", se.retryAfter(now))
+	}
 }
 
 // resendGate remembers when each escrow (by bare id) last had a code

@@ -32,9 +32,7 @@ func (s *Server) serveVerification(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := s.processVerification(r.Context(), &req)
 	if err != nil {
-		if we, ok := errors.AsType[*waitError](err); ok {
-			w.Header().Set("Retry-After", we.retryAfter())
-		}
+		setRetryAfter(w, err, s.cfg.Now())
 		s.logRefusal(r, wire.MethodVerification, err)
 		resp = wire.VerificationResponse{EscrowDataID: req.EscrowDataID, Error: wireError(err)}
 	}
@@ -60,6 +58,11 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 	if err != nil {
 		return wire.VerificationResponse{}, err
 	}
+	// A locked-out escrow takes no code, so sending one would only be
+	// a mail to nobody's use.
+	if err := s.checkLocked(ctx, e, now); err != nil {
+		return wire.VerificationResponse{}, err
+	}
 	kind, address, ok := strings.Cut(data.Verify, ":")
 	if !ok || address == "" {
 		return wire.VerificationResponse{}, fmt.Errorf("%w: no identity to verify", errMalformedEscrowRaw)
@@ -82,13 +85,22 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 	if err != nil {
 		return wire.VerificationResponse{}, err
 	}
+	// The escrow's own limit comes first: it is in memory, so a loop on
+	// one escrow never reaches the store.
+	giveSend := func() {}
+	if s.sends != nil {
+		if giveSend, err = s.sends.take(ctx, kind, address, now); err != nil {
+			undo()
+			return wire.VerificationResponse{}, err
+		}
+	}
 	sendCtx, cancel := context.WithTimeout(ctx, sendTimeout)
 	err = v.Send(sendCtx, verify.Message{
 		Kind:        kind,
 		Address:     address,
 		Language:    req.Language,
 		Code:        code,
-		Description: data.Description,
+		Description: verify.CleanDescription(data.Description),
 		AboutURL:    s.cfg.AboutURL,
 		Timeout:     timeout,
 	})
@@ -96,14 +108,16 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 	s.metrics.codeSent(kind, err)
 	if err != nil {
 		undo() // most likely nothing went out: let the user retry at once
+		giveSend()
 		// The verifier's error may name the address; the log gets the hint.
 		msg := strings.ReplaceAll(err.Error(), address, hint)
 		return wire.VerificationResponse{}, fmt.Errorf("%w to %s: %s", ErrSendFailed, hint, msg)
 	}
 	exp := now.Add(timeout).Unix()
-	if err := s.store.PutCode(ctx, e.ID, Code{Code: code, Expiration: exp}); err != nil {
+	if err := s.store.PutCode(ctx, e.ID, Code{Code: code, Expiration: exp, Language: req.Language}); err != nil {
 		return wire.VerificationResponse{}, err
 	}
+	s.tellOwner(ctx, e, data, verify.NoticeRecoveryStarted, req.Language, time.Unix(exp, 0))
 	s.log.Debug("verification code sent", "kind", kind, "hint", hint)
 	return wire.VerificationResponse{EscrowDataID: req.EscrowDataID, Expiration: exp, Hint: hint}, nil
 }

@@ -1,0 +1,163 @@
+package server
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Defaults of the per-recipient send limit. Escrows cost nothing, and
+// each names an address of its maker's choosing, so without a limit per
+// address N escrows naming a victim were N mails a minute from the
+// operator's domain. A user recovering needs one code per server, and a
+// few more if one goes astray.
+const (
+	DefaultMaxSendsPerHour = 6
+	DefaultMaxSendsPerDay  = 20
+)
+
+// ErrSendLimit refuses a message to an address that had its fill.
+var ErrSendLimit = errors.New("too many messages to this address")
+
+// sendLimitError is ErrSendLimit with the time a message may go again.
+type sendLimitError struct{ until time.Time }
+
+func (e *sendLimitError) Error() string {
+	return fmt.Sprintf("%v; next after %s", ErrSendLimit, e.until.UTC().Format(time.RFC3339))
+}
+func (e *sendLimitError) Is(target error) bool { return target == ErrSendLimit }
+func (e *sendLimitError) wireString() string {
+	return "Too many codes sent to this address; try again after " + e.until.UTC().Format("2006-01-02 15:04 UTC")
+}
+func (e *sendLimitError) retryAfter(now time.Time) string {
+	return strconv.FormatInt(max(1, int64(e.until.Sub(now)/time.Second)+1), 10)
+}
+
+// sendLimiter counts messages per recipient in the store, so every
+// instance on it counts together. A recipient is named by an HMAC of its
+// normalised address under the store's secret: the store never holds an
+// address, and a stolen copy of it does not tell whom anyone wrote to.
+type sendLimiter struct {
+	store     Store
+	secret    []byte
+	hour, day int // <= 0: no limit
+}
+
+// newSendLimiter makes the limiter cfg asks for, keyed by the store's
+// secret (made on first start), or nil if cfg turns both bounds off.
+func newSendLimiter(st Store, cfg Config) (*sendLimiter, error) {
+	if cfg.MaxSendsPerHour < 0 && cfg.MaxSendsPerDay < 0 {
+		return nil, nil
+	}
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, fmt.Errorf("server: making the server secret: %w", err)
+	}
+	secret, err := st.ServerSecret(context.Background(), fresh)
+	if err != nil {
+		return nil, fmt.Errorf("server: reading the server secret: %w", err)
+	}
+	return &sendLimiter{store: st, secret: secret, hour: cfg.MaxSendsPerHour, day: cfg.MaxSendsPerDay}, nil
+}
+
+// recipientKey names kind:address in the store.
+func (l *sendLimiter) recipientKey(kind, address string) string {
+	m := hmac.New(sha256.New, l.secret)
+	m.Write([]byte(normalKind(kind) + ":" + normalAddress(kind, address)))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// normalKind makes "mailto" count as "email": both reach one mailbox.
+func normalKind(kind string) string {
+	if kind == "mailto" {
+		return "email"
+	}
+	return strings.ToLower(kind)
+}
+
+// normalAddress makes the spellings that reach one recipient one string,
+// so an attacker cannot spread messages over them: for mail, any case,
+// a "+tag", and at Gmail dots in the local part; for phone numbers,
+// anything but the digits.
+func normalAddress(kind, address string) string {
+	a := norm.NFKC.String(strings.ToLower(strings.TrimSpace(address)))
+	switch normalKind(kind) {
+	case "email":
+		local, domain, ok := strings.Cut(a, "@")
+		if !ok {
+			return a
+		}
+		domain = strings.TrimSuffix(domain, ".")
+		local, _, _ = strings.Cut(local, "+")
+		if domain == "gmail.com" || domain == "googlemail.com" {
+			local = strings.ReplaceAll(local, ".", "")
+			domain = "gmail.com"
+		}
+		return local + "@" + domain
+	case "sms", "tel", "phone":
+		return strings.Map(func(r rune) rune {
+			if unicode.IsDigit(r) {
+				return r
+			}
+			return -1
+		}, a)
+	}
+	return a
+}
+
+// take counts one message to kind:address at now, or refuses with a
+// *sendLimitError if the address had its fill this hour or day. Each
+// window starts at the first message after the last one ended. give
+// gives the message back, for one that did not go out.
+func (l *sendLimiter) take(ctx context.Context, kind, address string, now time.Time) (give func(), err error) {
+	if l.hour <= 0 && l.day <= 0 {
+		return func() {}, nil
+	}
+	key := l.recipientKey(kind, address)
+	var took Sends
+	err = l.store.UpdateSends(ctx, key, now, func(c *Sends) error {
+		t := now.Unix()
+		if t >= c.HourStart+3600 {
+			c.HourStart, c.Hour = t, 0
+		}
+		if t >= c.DayStart+86400 {
+			c.DayStart, c.Day = t, 0
+		}
+		if l.hour > 0 && c.Hour >= l.hour {
+			return &sendLimitError{time.Unix(c.HourStart+3600, 0)}
+		}
+		if l.day > 0 && c.Day >= l.day {
+			return &sendLimitError{time.Unix(c.DayStart+86400, 0)}
+		}
+		c.Hour++
+		c.Day++
+		c.Expiration = max(c.HourStart+3600, c.DayStart+86400)
+		took = *c
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		// An error here costs the address one message this hour, no more.
+		l.store.UpdateSends(context.WithoutCancel(ctx), key, now, func(c *Sends) error {
+			if c.HourStart == took.HourStart && c.Hour > 0 {
+				c.Hour--
+			}
+			if c.DayStart == took.DayStart && c.Day > 0 {
+				c.Day--
+			}
+			return nil
+		})
+	}, nil
+}
