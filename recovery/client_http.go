@@ -79,11 +79,11 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 // attempt is one HTTP exchange under the host's rate limit.
 func (c *Client) attempt(ctx context.Context, method, versionKey string, body []byte, out any) error {
-	done, err := waitTurn(ctx, c.base.Host, c.Interval)
+	turn, err := waitTurn(ctx, c.base.Host, c.Interval)
 	if err != nil {
 		return fmt.Errorf("passcrow server %s: %w", c.name, err)
 	}
-	defer done()
+	defer turn.done()
 
 	actx := ctx
 	if c.Timeout > 0 {
@@ -108,6 +108,7 @@ func (c *Client) attempt(ctx context.Context, method, versionKey string, body []
 		return c.networkError(ctx, actx, err)
 	}
 	defer resp.Body.Close()
+	turn.note(resp.Header) // our server's pace (pace.go)
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
 		return c.networkError(ctx, actx, err)

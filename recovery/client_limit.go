@@ -2,6 +2,7 @@ package recovery
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -15,14 +16,27 @@ import (
 // host and shared by every Client in the process, since all of them share
 // our address; holding the turn for the whole exchange also keeps
 // concurrent placements on one server from racing each other.
+//
+// Our server states its own rate in answer headers a reference client
+// never reads (pace.go); once a host has stated one, its gate paces by
+// that instead of Interval.
 
 // limiterMargin is added to every wait, for servers whose row expiry is
 // compared with a clock that runs a little fast.
 const limiterMargin = 20 * time.Millisecond
 
+// The clock and sleep of pacing; tests count waits with their own.
+var (
+	paceNow   = time.Now
+	paceSleep = sleepCtx
+)
+
 type hostGate struct {
 	turn chan struct{} // holds one token: whoever took it may talk to the host
-	last time.Time     // when the previous exchange ended; guarded by turn
+	// Guarded by turn:
+	last   time.Time // when the previous exchange ended
+	stated pace      // what the host said of its rate; zero if nothing
+	tokens float64   // of the host's bucket as we reckon it, when stated
 }
 
 var hostGates = struct {
@@ -42,12 +56,45 @@ func gateFor(host string) *hostGate {
 	return g
 }
 
-// waitTurn blocks until a request to host may start, and returns the
-// function to call once its answer has been read. With interval <= 0 it
-// never waits.
-func waitTurn(ctx context.Context, host string, interval time.Duration) (done func(), err error) {
+// hostTurn is one exchange's hold on its host's gate.
+type hostTurn struct {
+	g    *hostGate
+	once sync.Once
+}
+
+// done ends the exchange; call it once the answer has been read.
+func (t *hostTurn) done() {
+	if t.g == nil {
+		return
+	}
+	t.once.Do(func() {
+		t.g.last = paceNow()
+		t.g.turn <- struct{}{}
+	})
+}
+
+// note takes the pace a host states in an answer's headers; an answer
+// that states none leaves what the host said before.
+func (t *hostTurn) note(h http.Header) {
+	if t.g == nil {
+		return
+	}
+	if p, ok := statedPace(h); ok {
+		if p != t.g.stated {
+			t.g.tokens = float64(p.burst) - 1 // this exchange took one
+		}
+		t.g.stated = p
+	}
+}
+
+// waitTurn blocks until a request to host may start. With interval <= 0
+// it never waits. Otherwise it waits interval after the previous exchange
+// with host ended, or, for a host that stated a rate, until the host's
+// bucket as we reckon it has a request left: refilled only from the end
+// of our previous exchange, so we never count on more than the host has.
+func waitTurn(ctx context.Context, host string, interval time.Duration) (*hostTurn, error) {
 	if interval <= 0 {
-		return func() {}, nil
+		return &hostTurn{}, nil
 	}
 	g := gateFor(host)
 	select {
@@ -55,23 +102,37 @@ func waitTurn(ctx context.Context, host string, interval time.Duration) (done fu
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	if !g.last.IsZero() {
-		if wait := time.Until(g.last.Add(interval + limiterMargin)); wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-				g.turn <- struct{}{}
-				return nil, ctx.Err()
-			}
+	if wait := g.wait(interval); wait > 0 {
+		if err := paceSleep(ctx, wait); err != nil {
+			g.turn <- struct{}{}
+			return nil, err
 		}
 	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			g.last = time.Now()
-			g.turn <- struct{}{}
-		})
-	}, nil
+	g.take()
+	return &hostTurn{g: g}, nil
+}
+
+// wait is how long the next request must wait; the caller holds the turn.
+func (g *hostGate) wait(interval time.Duration) time.Duration {
+	if g.last.IsZero() {
+		return 0
+	}
+	since := paceNow().Sub(g.last)
+	if g.stated.rate == 0 {
+		return interval + limiterMargin - since
+	}
+	tokens := min(float64(g.stated.burst), g.tokens+since.Seconds()*g.stated.rate)
+	if tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1-tokens)/g.stated.rate*float64(time.Second)) + limiterMargin
+}
+
+// take spends one request of a stated bucket as the request starts.
+func (g *hostGate) take() {
+	if g.stated.rate == 0 || g.last.IsZero() {
+		return
+	}
+	since := paceNow().Sub(g.last)
+	g.tokens = max(0, min(float64(g.stated.burst), g.tokens+since.Seconds()*g.stated.rate)-1)
 }

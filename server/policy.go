@@ -2,7 +2,9 @@ package server
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/passcrow/passcrow-desktop/internal/wire"
@@ -68,4 +70,50 @@ func (s *Server) policy() wire.Policy {
 		MaxTimeoutSeconds:    int64(s.cfg.MaxCodeTimeout / time.Second),
 		PaymentSchemes:       s.schemes,
 	}
+}
+
+// Our pace, stated where reference clients never look: two headers on
+// the policy answer (a key in the policy itself would break them; see
+// ../shared/protocol/README.md, Extensions). Our client paces by them
+// (recovery/pace.go) and sends one request a second to a server that
+// states nothing, as the reference allows.
+const (
+	HeaderRate  = "X-Passcrow-Rate"
+	HeaderBurst = "X-Passcrow-Burst"
+	// unlimitedRate and unlimitedBurst are what a server without a rate
+	// limit states: the most our client takes from anyone.
+	unlimitedRate  = 50
+	unlimitedBurst = 20
+)
+
+// Header values of every policy answer, shared so that answering takes
+// no allocation for them (the policy is the cheapest request there is).
+var (
+	hdrJSON    = []string{"application/json"}
+	hdrNoStore = []string{"no-store"}
+	hdrNosniff = []string{"nosniff"}
+)
+
+// writePolicy answers with the policy encoded once in New, and our pace
+// unless the server hides its extensions (reference-shaped).
+func (s *Server) writePolicy(w http.ResponseWriter) {
+	h := w.Header()
+	h["Content-Type"] = hdrJSON
+	h["Cache-Control"] = hdrNoStore
+	h["X-Content-Type-Options"] = hdrNosniff
+	if !s.cfg.NoExtensions {
+		rate, burst := s.statedPace()
+		h[HeaderRate] = rate
+		h[HeaderBurst] = burst
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(s.policyJSON)
+}
+
+// statedPace formats the per-client rate limit as the two headers say it.
+func (s *Server) statedPace() (rate, burst []string) {
+	if s.cfg.RateLimit <= 0 {
+		return []string{strconv.Itoa(unlimitedRate)}, []string{strconv.Itoa(unlimitedBurst)}
+	}
+	return []string{strconv.FormatFloat(s.cfg.RateLimit, 'f', -1, 64)}, []string{strconv.Itoa(max(s.cfg.RateBurst, 1))}
 }
