@@ -35,6 +35,9 @@ func runServe(e *env, args []string) error {
 	configFile := fs.String("config", "", "read settings from `FILE`: name = value lines, names as these flags (default: $PASSCROW_SERVE_CONFIG); flags and PASSCROW_SERVE_<FLAG> variables win over it")
 	checkConfig := fs.Bool("check-config", false, "check the settings, files and storage, say what the server would do, and exit without serving")
 	db := fs.String("db", "", "keep everything in the PostgreSQL database at `URL` (postgres://user@host:5432/dbname) instead of --data, shared by every instance given it; a password goes in PGPASSFILE or PASSCROW_SERVE_DB, not on the command line")
+	sendsHour := fs.Int("max-sends-per-hour", server.DefaultMaxSendsPerHour, "messages (codes and notices) one address may get in an hour, over all escrows and instances (0: no limit)")
+	sendsDay := fs.Int("max-sends-per-day", server.DefaultMaxSendsPerDay, "messages one address may get in a day (0: no limit)")
+	keylessDelete := fs.Bool("allow-keyless-delete", false, "delete an escrow by its id alone, as the reference server does (by default a deletion must carry the escrow key)")
 	adminListen := fs.String("admin-listen", "", "serve the operator's pages at `ADDR`: /metrics (Prometheus) and /backup (a copy of the database); keep it private, e.g. 127.0.0.1:9108")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -78,6 +81,10 @@ func runServe(e *env, args []string) error {
 		RateLimit:     *rateLimit,
 		RateBurst:     *rateBurst,
 		Logger:        logger,
+
+		MaxSendsPerHour:    noLimit(*sendsHour),
+		MaxSendsPerDay:     noLimit(*sendsDay),
+		AllowKeylessDelete: *keylessDelete,
 	}
 	if *db != "" {
 		// --check-config only probes: it must not migrate the schema
@@ -157,4 +164,13 @@ func smtpSecrets(s *verify.SMTP, passFile, caFile string) error {
 		s.TLSConfig = &tls.Config{RootCAs: pool}
 	}
 	return nil
+}
+
+// noLimit maps a flag's 0 ("no limit") to server.Config's negative one
+// (its 0 is "the default").
+func noLimit(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
