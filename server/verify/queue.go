@@ -201,7 +201,11 @@ func (q *Queue) Notify(ctx context.Context, n Notice) error {
 	if _, ok := q.next.(Notifier); !ok {
 		return fmt.Errorf("%w: %q gets no notices", ErrUnsupportedKind, n.Kind)
 	}
-	if err := checkNotice(n); err != nil {
+	if c, ok := q.next.(interface{ CheckNotice(Notice) error }); ok {
+		if err := c.CheckNotice(n); err != nil {
+			return err
+		}
+	} else if err := checkNotice(n); err != nil {
 		return err
 	}
 	return q.add(&job{notice: &n, kind: n.Kind, who: q.hash(n.Address)})

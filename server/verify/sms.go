@@ -125,7 +125,12 @@ func (s *SMS) Send(ctx context.Context, m Message) error {
 	if err := s.Check(m); err != nil {
 		return err
 	}
-	form := url.Values{"To": {m.Address}, "From": {s.From}, "Body": {SMSText(m)}}
+	return s.post(ctx, m.Address, SMSText(m))
+}
+
+// post hands one text for to to the gateway.
+func (s *SMS) post(ctx context.Context, to, text string) error {
+	form := url.Values{"To": {to}, "From": {s.From}, "Body": {text}}
 	endpoint := strings.TrimRight(s.BaseURL, "/") + "/2010-04-01/Accounts/" + url.PathEscape(s.Account) + "/Messages.json"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {

@@ -185,3 +185,39 @@ func TestSMSRefusesBadConfigAndMessages(t *testing.T) {
 		t.Errorf("e-mail by SMS: %v", err)
 	}
 }
+
+// An owner whose notify identity is a phone is told by SMS, through the
+// queue; the escrow's description stays out of it.
+func TestSMSNoticeThroughQueueStandInGateway(t *testing.T) {
+	g := smstest.Start(t, testAccount, testToken)
+	q := verify.NewQueue(smsFor(g), verify.QueueConfig{})
+	t.Cleanup(func() { q.Close(context.Background()) })
+	n := verify.Notice{Kind: "sms", Address: "+3545559876", Language: "is", Event: verify.NoticeRecoveryStarted,
+		Description: "Visit https://spam.example", Claimant: "a*@e*ple.org",
+		ReleaseAt: time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC), AboutURL: "https://passcrow.example.org/"}
+	if err := q.Notify(t.Context(), n); err != nil {
+		t.Fatal(err)
+	}
+	m := <-g.Received()
+	if m.To != "+3545559876" || !strings.Contains(m.Body, "beðið var um kóða") || !strings.Contains(m.Body, "a*@e*ple.org") ||
+		strings.Contains(m.Body, "spam") {
+		t.Errorf("notice SMS %+v", m)
+	}
+	n.Language, n.Event = "en", verify.NoticeLockedOut
+	if got := verify.SMSNoticeText(n); !strings.Contains(got, "until 2026-12-02 09:30 UTC") {
+		t.Errorf("locked-out text %q", got)
+	}
+	bad := n
+	bad.Event = "party"
+	if err := q.Notify(t.Context(), bad); !errors.Is(err, verify.ErrInvalidMessage) {
+		t.Errorf("unknown event: %v", err)
+	}
+	bad = n
+	bad.Address = "alice@example.org"
+	if err := q.Notify(t.Context(), bad); !errors.Is(err, verify.ErrInvalidMessage) {
+		t.Errorf("not a number: %v", err)
+	}
+	if s := q.Stats(); s.Queued != 1 {
+		t.Errorf("stats %+v", s)
+	}
+}
