@@ -95,7 +95,10 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 		}
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, sendTimeout)
-	err = v.Send(sendCtx, verify.Message{
+	// An action-url verifier sends nothing: it gives the page where the
+	// user gets the code (verify.ActionURL).
+	var actionURL string
+	actionURL, err = verify.Deliver(sendCtx, v, verify.Message{
 		Kind:        kind,
 		Address:     address,
 		Language:    req.Language,
@@ -119,7 +122,7 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 	}
 	s.tellOwner(ctx, e, data, verify.NoticeRecoveryStarted, req.Language, time.Unix(exp, 0))
 	s.log.Debug("verification code sent", "kind", kind, "hint", hint)
-	return wire.VerificationResponse{EscrowDataID: req.EscrowDataID, Expiration: exp, Hint: hint}, nil
+	return wire.VerificationResponse{EscrowDataID: req.EscrowDataID, Expiration: exp, Hint: hint, ActionURL: actionURL}, nil
 }
 
 // openEscrow finds the escrow named by id and opens its data with the
