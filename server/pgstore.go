@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,6 +25,11 @@ import (
 // Codes and spent tokens are in UNLOGGED tables: as in the other stores
 // they need not survive a crash (see Store), and so cost no WAL fsync.
 // Escrows and releases are committed durably before a write returns.
+// pgDefaultConns is the pool size unless the DSN sets pool_max_conns:
+// per instance; PostgreSQL's default max_connections (100) then allows
+// several instances.
+const pgDefaultConns = 16
+
 type PgStore struct {
 	pool *pgxpool.Pool
 }
@@ -72,6 +78,14 @@ func connectPg(ctx context.Context, dsn string) (*PgStore, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, ErrBadDSN
+	}
+	// pgx's default, max(4, cores), makes concurrent requests queue for
+	// a connection while others wait on a commit's fsync; PostgreSQL
+	// flushes the WAL of commits that arrive together at once, so more
+	// connections mean more commits per fsync. pool_max_conns in dsn
+	// still wins.
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = max(cfg.MaxConns, pgDefaultConns)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -23,18 +23,18 @@ func (s *PgStore) Guesses(ctx context.Context, id string, now time.Time) (Guesse
 	return g, pgErr("reading guesses", err)
 }
 
-// UpdateGuesses makes sure the row exists before locking it, so that
-// the first updates of a new record from two instances also run one
-// after the other; fn's error rolls the placeholder back with the rest.
+// UpdateGuesses makes the row if there is none and locks it in one
+// statement (an upsert that rewrites nothing but takes the row's lock
+// and returns it as it is), so that the first updates of a new record
+// from two instances also run one after the other; fn's error rolls the
+// placeholder back with the rest.
 func (s *PgStore) UpdateGuesses(ctx context.Context, id string, now time.Time, fn func(*Guesses) error) error {
 	var fnErr error
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO guesses (id, expiration, wrong, lockouts, locked_until)
-			VALUES ($1, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING`, id); err != nil {
-			return err
-		}
 		var g Guesses
-		if err := tx.QueryRow(ctx, "SELECT expiration, wrong, lockouts, locked_until FROM guesses WHERE id = $1 FOR UPDATE",
+		if err := tx.QueryRow(ctx, `INSERT INTO guesses (id, expiration, wrong, lockouts, locked_until)
+			VALUES ($1, 0, 0, 0, 0) ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id
+			RETURNING expiration, wrong, lockouts, locked_until`,
 			id).Scan(&g.Expiration, &g.Wrong, &g.Lockouts, &g.LockedUntil); err != nil {
 			return err
 		}
@@ -58,12 +58,10 @@ func (s *PgStore) UpdateGuesses(ctx context.Context, id string, now time.Time, f
 func (s *PgStore) UpdateSends(ctx context.Context, key string, now time.Time, fn func(*Sends) error) error {
 	var fnErr error
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO sends (key, expiration, hour_start, hour, day_start, day)
-			VALUES ($1, 0, 0, 0, 0, 0) ON CONFLICT (key) DO NOTHING`, key); err != nil {
-			return err
-		}
 		var c Sends
-		if err := tx.QueryRow(ctx, "SELECT expiration, hour_start, hour, day_start, day FROM sends WHERE key = $1 FOR UPDATE",
+		if err := tx.QueryRow(ctx, `INSERT INTO sends (key, expiration, hour_start, hour, day_start, day)
+			VALUES ($1, 0, 0, 0, 0, 0) ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
+			RETURNING expiration, hour_start, hour, day_start, day`,
 			key).Scan(&c.Expiration, &c.HourStart, &c.Hour, &c.DayStart, &c.Day); err != nil {
 			return err
 		}
