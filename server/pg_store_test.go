@@ -36,6 +36,7 @@ func TestPostgres(t *testing.T) {
 	t.Run("bad-dsn", func(t *testing.T) { testPgBadDSN(t, pg) })
 	t.Run("sweep-together", func(t *testing.T) { testPgSweepTogether(t, pg.NewDB(t)) })
 	t.Run("two-instances", func(t *testing.T) { testPgTwoInstances(t, pg.NewDB(t)) })
+	t.Run("shared-limits", func(t *testing.T) { testPgSharedLimits(t, pg.NewDB(t)) })
 }
 
 // openPg opens a PgStore, closed when t ends (before its database is
