@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/passcrow/passcrow-desktop/internal/wire"
@@ -110,10 +111,27 @@ func (s *Server) writePolicy(w http.ResponseWriter) {
 	w.Write(s.policyJSON)
 }
 
-// statedPace formats the per-client rate limit as the two headers say it.
+// statedPace formats the per-client rate limit as the two headers say
+// it, formatted once: the last server's values are kept for the next
+// answer (a process runs one server, tests a few).
 func (s *Server) statedPace() (rate, burst []string) {
-	if s.cfg.RateLimit <= 0 {
-		return []string{strconv.Itoa(unlimitedRate)}, []string{strconv.Itoa(unlimitedBurst)}
+	r, b := float64(unlimitedRate), unlimitedBurst
+	if s.cfg.RateLimit > 0 {
+		r, b = s.cfg.RateLimit, max(s.cfg.RateBurst, 1)
 	}
-	return []string{strconv.FormatFloat(s.cfg.RateLimit, 'f', -1, 64)}, []string{strconv.Itoa(max(s.cfg.RateBurst, 1))}
+	if p := lastPace.Load(); p != nil && p.rate == r && p.burst == b {
+		return p.hdrRate, p.hdrBurst
+	}
+	p := &paceHeaders{rate: r, burst: b,
+		hdrRate: []string{strconv.FormatFloat(r, 'f', -1, 64)}, hdrBurst: []string{strconv.Itoa(b)}}
+	lastPace.Store(p)
+	return p.hdrRate, p.hdrBurst
 }
+
+type paceHeaders struct {
+	rate              float64
+	burst             int
+	hdrRate, hdrBurst []string
+}
+
+var lastPace atomic.Pointer[paceHeaders]
