@@ -32,6 +32,7 @@ func TestPostgres(t *testing.T) {
 	}
 	t.Run("contract/releases", func(t *testing.T) { testReleaseContract(t, openPg(t, pg.NewDB(t))) })
 	t.Run("certcache", func(t *testing.T) { testPgCertCache(t, pg.NewDB(t)) })
+	t.Run("acme-shared", func(t *testing.T) { testPgACMEShared(t, pg.NewDB(t)) })
 	t.Run("migrations", func(t *testing.T) { testPgMigrations(t, pg) })
 	t.Run("bad-dsn", func(t *testing.T) { testPgBadDSN(t, pg) })
 	t.Run("sweep-together", func(t *testing.T) { testPgSweepTogether(t, pg.NewDB(t)) })
