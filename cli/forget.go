@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/passcrow/passcrow-desktop/internal/packstore"
 	"github.com/passcrow/passcrow-desktop/internal/termtext"
@@ -47,11 +49,12 @@ func runForget(e *env, args []string) error {
 		}
 	}
 	if p != nil {
-		if err := recovery.Forget(context.Background(), p, e.keepers(logins)); err != nil {
+		if left := forgetEach(context.Background(), p, e.keepers(logins)); len(left) > 0 {
+			err := &leftError{name: name, left: left}
 			if !*force {
-				return fmt.Errorf("forget: the pack is kept so you can try again (or use --force): %w", err)
+				return fmt.Errorf("forget: %w", err)
 			}
-			e.notice("passcrow: some fragments could not be deleted; escrows expire on their own, and deleting the pack makes every fragment useless: %v", err)
+			e.notice("passcrow: %v; removed from this computer anyway", err)
 		}
 		voided = voidedByForget(p)
 	}
@@ -97,4 +100,64 @@ func voidedByForget(p *recovery.Pack) []string {
 		}
 	}
 	return out
+}
+
+// A leftover is a fragment forget could not delete.
+type leftover struct {
+	where   string
+	expires time.Time // zero: not known
+	err     error
+}
+
+// leftError says what forget left behind, where, and until when, and
+// what --force would do: the same words as the app's.
+type leftError struct {
+	name string
+	left []leftover
+}
+
+func (e *leftError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "could not delete %d fragment(s) of %q, so it is kept here to try again later:", len(e.left), e.name)
+	for _, l := range e.left {
+		until := "until it expires (date not known)"
+		if !l.expires.IsZero() {
+			until = "until " + l.expires.UTC().Format(time.DateOnly) + " at the latest"
+		}
+		fmt.Fprintf(&b, "\n  %s: kept there %s (%v)", l.where, until, l.err)
+	}
+	b.WriteString("\nwith --force it is removed from this computer anyway: what is left is deleted by its server when it expires, and without the pack it cannot recover anything")
+	return b.String()
+}
+
+func (e *leftError) Unwrap() []error {
+	var out []error
+	for _, l := range e.left {
+		out = append(out, l.err)
+	}
+	return out
+}
+
+// forgetEach deletes p's fragments one place at a time, so it can say
+// which were left. One already gone (the server answers "No such
+// escrow") counts as deleted, so trying again finishes the job.
+func forgetEach(ctx context.Context, p *recovery.Pack, ks recovery.Keepers) []leftover {
+	recs := p.Records
+	if p.Ephemeral != nil {
+		recs = append(recs[:len(recs):len(recs)], *p.Ephemeral)
+	}
+	var left []leftover
+	for _, r := range recs {
+		err := recovery.Forget(ctx, &recovery.Pack{Records: []recovery.Record{r}}, ks)
+		var se *recovery.ServerError
+		if err == nil || errors.As(err, &se) && se.Status == 200 && se.Message == "No such escrow" {
+			continue
+		}
+		l := leftover{where: termtext.Clean(r.Hint), err: err}
+		if r.Expires > 0 {
+			l.expires = time.Unix(r.Expires, 0)
+		}
+		left = append(left, l)
+	}
+	return left
 }
