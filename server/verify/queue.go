@@ -303,9 +303,8 @@ func (q *Queue) try(j *job) {
 	q.inFlight.Add(-1)
 
 	final := err == nil || Permanent(err) || j.attempts >= q.cfg.Attempts || q.stopping.Err() != nil
-	if q.observe != nil {
-		q.observe(QueueEvent{Kind: j.kind, Attempt: j.attempts, Err: err, Final: final})
-	}
+	// Observed after the counts are final, and before a retry can start.
+	ev := QueueEvent{Kind: j.kind, Attempt: j.attempts, Err: err, Final: final}
 	switch {
 	case err == nil:
 		q.finish(j, "sent", nil)
@@ -316,7 +315,14 @@ func (q *Queue) try(j *job) {
 	default:
 		q.log.Info("verification message not sent yet; will retry", "kind", j.kind, "recipient", j.who,
 			"attempt", j.attempts, "error", SafeError(err, q.address(j)))
+		if q.observe != nil {
+			q.observe(ev)
+		}
 		q.later(j, err)
+		return
+	}
+	if q.observe != nil {
+		q.observe(ev)
 	}
 }
 
