@@ -30,7 +30,7 @@ type verifierFlags struct {
 
 func addVerifierFlags(fs *flag.FlagSet) *verifierFlags {
 	return &verifierFlags{
-		outbox:       fs.String("outbox", "", "write each verification message as a file into `DIR` instead of sending mail (demo and tests)"),
+		outbox:       fs.String("outbox", "", "write each verification message (e-mail, and SMS unless --sms-base-url is given) as a file into `DIR` instead of sending it (demo and tests)"),
 		smtpHost:     fs.String("smtp-host", "", "send verification e-mail through this SMTP server"),
 		smtpPort:     fs.Int("smtp-port", 0, "SMTP port (default: 587 for starttls, 465 for tls, 25 for none)"),
 		smtpTLS:      fs.String("smtp-tls", "starttls", "SMTP security: starttls, tls (implicit) or none (loopback only)"),
@@ -85,7 +85,13 @@ func (f *verifierFlags) build(log *slog.Logger) (*servedVerifiers, error) {
 		if err := os.MkdirAll(*f.outbox, 0o700); err != nil {
 			return nil, fmt.Errorf("serve: outbox: %w", err)
 		}
-		ways = append(ways, way{"email", &verify.Outbox{Dir: *f.outbox}, false})
+		ob := &verify.Outbox{Dir: *f.outbox}
+		ways = append(ways, way{"email", ob, false})
+		// Like the app's demo server, the outbox stands in for SMS too,
+		// unless SMS has a way of its own.
+		if *f.smsBase == "" && (*f.actionTemplate == "" || *f.actionKind != "sms") {
+			ways = append(ways, way{"sms", ob, false})
+		}
 	}
 	if *f.smtpHost != "" {
 		if *f.smtpFrom == "" {

@@ -36,6 +36,7 @@ func TestServeVerifierFlags(t *testing.T) {
 	}{
 		{[][]string{{"--outbox", filepath.Join(dir, "outbox")}, sms}, []string{"email", "sms"}},
 		{[][]string{sms}, []string{"sms"}},
+		{[][]string{{"--outbox", filepath.Join(dir, "outbox")}}, []string{"email", "sms"}},
 		{[][]string{action}, []string{"email"}},
 		{[][]string{{"--outbox", filepath.Join(dir, "outbox")}, action, {"--action-url-kind", "sms"}}, []string{"email", "sms"}},
 	} {
