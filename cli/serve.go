@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -19,7 +18,7 @@ import (
 	"github.com/passcrow/passcrow-desktop/server/verify"
 )
 
-const serveSynopsis = "[--listen 127.0.0.1:PORT] [--data DIR] [--outbox DIR | --smtp-host HOST ...]"
+const serveSynopsis = "[--listen 127.0.0.1:PORT] [--data DIR | --db URL] [--outbox DIR | --smtp-host HOST ...] [--tls-cert F --tls-key F | --acme-domain NAME ...]"
 
 func runServe(e *env, args []string) error {
 	var c commonFlags
@@ -38,6 +37,7 @@ func runServe(e *env, args []string) error {
 	sendsHour := fs.Int("max-sends-per-hour", server.DefaultMaxSendsPerHour, "messages (codes and notices) one address may get in an hour, over all escrows and instances (0: no limit)")
 	sendsDay := fs.Int("max-sends-per-day", server.DefaultMaxSendsPerDay, "messages one address may get in a day (0: no limit)")
 	keylessDelete := fs.Bool("allow-keyless-delete", false, "delete an escrow by its id alone, as the reference server does (by default a deletion must carry the escrow key)")
+	edge := addEdgeFlags(fs) // serve_tls.go: HTTPS, trusted proxies, log
 	adminListen := fs.String("admin-listen", "", "serve the operator's pages at `ADDR`: /metrics (Prometheus) and /backup (a copy of the database); keep it private, e.g. 127.0.0.1:9108")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -64,7 +64,14 @@ func runServe(e *env, args []string) error {
 		}
 		dir = filepath.Join(base, "passcrow-server")
 	}
-	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	logger, err := edge.logger(e.stderr) // redacted: no identities, codes, keys or ids
+	if err != nil {
+		return err
+	}
+	proxies, err := edge.proxies()
+	if err != nil {
+		return err
+	}
 	verifiers, err := vf.build(logger)
 	if err != nil {
 		return err
@@ -81,6 +88,9 @@ func runServe(e *env, args []string) error {
 		RateLimit:     *rateLimit,
 		RateBurst:     *rateBurst,
 		Logger:        logger,
+
+		TrustedProxies: proxies,
+		ProxyHeader:    *edge.proxyHeader,
 
 		MaxSendsPerHour:    noLimit(*sendsHour),
 		MaxSendsPerDay:     noLimit(*sendsDay),
@@ -100,6 +110,10 @@ func runServe(e *env, args []string) error {
 		defer pg.Close() // after srv.Close, deferred later
 		cfg.Store, cfg.DataDir, dir = pg, "", pg.Where()
 	}
+	tlsConf, err := edge.tlsConfig(cfg.Store, logger)
+	if err != nil {
+		return err
+	}
 	if *checkConfig {
 		return checkServeConfig(e, &c, cfg, *listen, *adminListen)
 	}
@@ -114,7 +128,11 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	result := map[string]any{"listen": ln.Addr().String(), "data": dir}
+	scheme := "http"
+	if tlsConf != nil {
+		scheme = "https"
+	}
+	result := map[string]any{"listen": ln.Addr().String(), "data": dir, "scheme": scheme}
 	adminNote := ""
 	if *adminListen != "" {
 		addr, err := startAdmin(ctx, e, *adminListen, srv)
@@ -127,8 +145,8 @@ func runServe(e *env, args []string) error {
 	// The bound address goes to stdout, so a script that asked for port 0
 	// learns the port.
 	e.result(&c, result,
-		fmt.Sprintf("Passcrow server listening on http://%s (data in %s)\n", ln.Addr(), dir)+adminNote)
-	if err := server.Serve(ctx, ln, srv); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Sprintf("Passcrow server listening on %s://%s (data in %s)\n", scheme, ln.Addr(), dir)+adminNote)
+	if err := server.ServeWith(ctx, ln, srv, server.ServeOptions{TLS: tlsConf, Logger: logger}); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
 	}
 	// Handlers still running may queue codes: wait for them (Close is
