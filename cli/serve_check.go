@@ -30,8 +30,8 @@ func checkServeConfig(e *env, c *commonFlags, cfg server.Config, listen, adminLi
 	switch {
 	case cfg.Store != nil:
 		storage = "the database given with --db"
-		if k, ok := cfg.Store.(server.StorageKinder); ok {
-			storage = k.StorageKind() + " database given with --db"
+		if w, ok := cfg.Store.(interface{ Where() string }); ok {
+			storage = "the PostgreSQL database " + w.Where()
 		}
 	case cfg.DataDir != "":
 		if err := checkDataDir(cfg.DataDir); err != nil {
