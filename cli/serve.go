@@ -29,7 +29,7 @@ func runServe(e *env, args []string) error {
 	about := fs.String("about-url", "https://passcrow.example.org/", "the server's about page, shown in policy and e-mail")
 	country := fs.String("country", "", "two-letter country code the server runs in")
 	maxDays := fs.Int("max-days", 366, "longest escrow the server accepts, in days")
-	rateLimit := fs.Float64("rate-limit", 2, "requests per second one client address may make (0: no limit; behind a proxy, limit there)")
+	rateLimit := fs.Float64("rate-limit", 2, "requests per second one client address may make (0: no limit; behind a reverse proxy, name it with --trusted-proxy)")
 	rateBurst := fs.Int("rate-burst", 10, "requests one client address may make at once before --rate-limit applies")
 	configFile := fs.String("config", "", "read settings from `FILE`: name = value lines, names as these flags (default: $PASSCROW_SERVE_CONFIG); flags and PASSCROW_SERVE_<FLAG> variables win over it")
 	checkConfig := fs.Bool("check-config", false, "check the settings, files and storage, say what the server would do, and exit without serving")
