@@ -213,7 +213,7 @@ func writeApplied(tx *bolt.Tx, seq uint64) error {
 // old until bbolt has everything in it.
 func (c *escrowCommitter) rotate() error {
 	f, err := os.OpenFile(filepath.Join(c.dir, fmt.Sprintf("%s%016x", journalPrefix, c.seq+1)),
-		os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o600)
+		os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o600) // a file of that name can only be a failed rotation's
 	if err != nil {
 		return fmt.Errorf("server: creating journal: %w", err)
 	}
@@ -271,18 +271,29 @@ func (c *escrowCommitter) run() {
 		for i, op := range batch {
 			buf = appendRecord(buf, c.seq+uint64(i)+1, op.p.e)
 		}
-		err := c.writeSync(buf)
+		var err error
+		if c.size >= journalMaxBytes {
+			err = c.rotate()
+		}
+		if err == nil {
+			err = c.writeSync(buf)
+		}
 		c.mu.Lock()
 		for _, op := range batch {
+			c.seq++ // spent even on failure: the records may be on disk
 			if err != nil {
 				c.unclaimLocked(op.p)
 				continue
 			}
-			c.seq++
 			op.p.seq = c.seq
 			c.unqueued = append(c.unqueued, op.p)
 		}
 		c.mu.Unlock()
+		if err != nil {
+			// Whatever the failed write left in the file, nothing
+			// acknowledged may follow it there.
+			c.size = journalMaxBytes
+		}
 		for _, op := range batch {
 			op.done <- err
 		}
@@ -292,9 +303,8 @@ func (c *escrowCommitter) run() {
 
 func (c *escrowCommitter) writeSync(buf []byte) error {
 	if _, err := c.f.Write(buf); err != nil {
-		// A partial record is ignored on replay, and the next write
-		// starts a fresh file so nothing follows it.
-		c.f.Truncate(c.size)
+		// A partial record ends the file on replay; the next batch
+		// goes to a new file (run).
 		return fmt.Errorf("server: writing journal: %w", err)
 	}
 	c.size += int64(len(buf))
@@ -306,7 +316,7 @@ func (c *escrowCommitter) writeSync(buf []byte) error {
 
 // maybeApply hands journaled escrows to the writer when enough wait or
 // the last hand-over is old, and removes journal files bbolt has
-// absorbed.
+// absorbed. (A full file is replaced by run, before its next write.)
 func (c *escrowCommitter) maybeApply(tick bool) {
 	c.mu.RLock()
 	n, applied, last := len(c.unqueued), c.applied, c.lastApply
@@ -317,11 +327,6 @@ func (c *escrowCommitter) maybeApply(tick bool) {
 	for len(c.old) > 0 && c.old[0].last <= applied {
 		os.Remove(c.old[0].path)
 		c.old = c.old[1:]
-	}
-	if c.size >= journalMaxBytes {
-		if err := c.rotate(); err != nil {
-			c.size = 0 // keep appending to the current file; try again later
-		}
 	}
 }
 
