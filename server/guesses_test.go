@@ -152,37 +152,93 @@ func TestGuessBudgetInAYear(t *testing.T) {
 	t.Logf("a year of guessing: %d wrong codes judged, %d lockouts", judged, lockouts)
 }
 
+// sharedStore hides that its Store is used by this process alone, so
+// the server treats it as several instances share a PostgreSQL store:
+// each guess is taken from the budget in the store before it is judged.
+type sharedStore struct{ Store }
+
 // Guesses sent at once, to one instance or many, cannot overrun the
-// budget: each is taken from it before its code is compared.
+// budget: one instance orders them per escrow, several take each guess
+// from the budget in their shared store first.
 func TestGuessBudgetHoldsUnderConcurrentGuesses(t *testing.T) {
-	env := newSecEnv(t, "", nil)
+	for _, shared := range []bool{false, true} {
+		env := newSecEnv(t, "", func(c *Config) {
+			if shared {
+				c.Store = sharedStore{NewMemoryStore()}
+			}
+		})
+		servers := []*secEnv{env}
+		if shared {
+			// A second instance on the same store.
+			other := *env
+			other.start()
+			t.Cleanup(other.stop)
+			servers = append(servers, &other)
+		}
+		f := env.escrow("email:alice@example.org", "", "test", 24*time.Hour)
+		code, _, _ := env.askCode(f)
+		for range maxFailures {
+			env.recover(f, wrongFor(code))
+		}
+		env.clock.advance(time.Minute)
+		code, _, _ = env.askCode(f)
+		for range firstBudget - maxFailures - 1 {
+			env.recover(f, wrongFor(code))
+		}
+		// One wrong code is left in the budget, and four in the code.
+		var mu sync.Mutex
+		answers := map[string]int{}
+		var wg sync.WaitGroup
+		for i := range 4 {
+			wg.Go(func() {
+				got, _ := servers[i%len(servers)].recover(f, wrongFor(code))
+				if strings.HasPrefix(got, lockedPrefix) {
+					got = lockedPrefix
+				}
+				mu.Lock()
+				answers[got]++
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		if answers[wire.ErrIncorrectCode] != 1 || answers[lockedPrefix] != 3 {
+			t.Fatalf("shared store %v: 4 guesses at once with 1 left: %v", shared, answers)
+		}
+		// Every instance refuses now, and a right code given back by
+		// one (none was pending) cost nothing.
+		for _, srv := range servers {
+			if got, _ := srv.recover(f, code); !strings.HasPrefix(got, lockedPrefix) {
+				t.Fatalf("shared store %v: after the lockout: %q", shared, got)
+			}
+		}
+	}
+}
+
+// On a shared store, a right code and a request without a pending code
+// give their guess back: only wrong codes count.
+func TestGuessBudgetSharedGivesBackRightCodes(t *testing.T) {
+	env := newSecEnv(t, "", func(c *Config) { c.Store = sharedStore{NewMemoryStore()} })
 	f := env.escrow("email:alice@example.org", "", "test", 24*time.Hour)
+	for range 2 * firstBudget {
+		if got, _ := env.recover(f, "1000000"); got != wire.ErrNoCode {
+			t.Fatalf("no code pending: %q", got)
+		}
+	}
 	code, _, _ := env.askCode(f)
 	for range maxFailures {
 		env.recover(f, wrongFor(code))
 	}
 	env.clock.advance(time.Minute)
 	code, _, _ = env.askCode(f)
-	for range firstBudget - maxFailures - 1 {
+	for range firstBudget - 1 - maxFailures {
 		env.recover(f, wrongFor(code))
 	}
-	// One wrong code is left in the budget, and four in the code.
-	var mu sync.Mutex
-	answers := map[string]int{}
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			got, _ := env.recover(f, wrongFor(code))
-			if strings.HasPrefix(got, lockedPrefix) {
-				got = lockedPrefix
-			}
-			mu.Lock()
-			answers[got]++
-			mu.Unlock()
-		})
+	if got, _ := env.recover(f, code); got != "released: s3cret" {
+		t.Fatalf("the right code after 9 wrong ones: %q", got)
 	}
-	wg.Wait()
-	if answers[wire.ErrIncorrectCode] != 1 || answers[lockedPrefix] != 3 {
-		t.Fatalf("4 guesses at once with 1 left: %v", answers)
+	g, err := env.srv.store.Guesses(t.Context(), f.id[strings.IndexByte(f.id, '-')+1:], env.clock.Now())
+	mustBeNil(t, err)
+	if g.Wrong != firstBudget-1 || g.Lockouts != 0 {
+		t.Fatalf("budget after 9 wrong codes and a right one: %+v", g)
 	}
 }

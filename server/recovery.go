@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/passcrow/passcrow-desktop/internal/wire"
 	"github.com/passcrow/passcrow-desktop/server/verify"
@@ -48,36 +49,8 @@ func (s *Server) processRecovery(ctx context.Context, req *wire.RecoveryRequest)
 	if err != nil {
 		return wire.RecoveryResponse{}, err
 	}
-	if err := s.checkLocked(ctx, e, now); err != nil {
-		return wire.RecoveryResponse{}, err
-	}
-	ticket, err := s.takeGuess(ctx, e, now)
+	verdict, ticket, language, err := s.judge(ctx, e, req.Verification, now)
 	if err != nil {
-		return wire.RecoveryResponse{}, err
-	}
-	guess := []byte(strings.ToUpper(strings.TrimSpace(req.Verification)))
-	var verdict error
-	var language string
-	err = s.store.UpdateCode(ctx, e.ID, now, func(c *Code) bool {
-		language = c.Language
-		if subtle.ConstantTimeCompare([]byte(strings.ToUpper(c.Code)), guess) == 1 {
-			verdict = nil
-			return false
-		}
-		c.Failures++
-		verdict = ErrIncorrectCode
-		if c.Failures >= maxFailures {
-			verdict = fmt.Errorf("%w; code void after %d wrong guesses", ErrIncorrectCode, c.Failures)
-			return false
-		}
-		return true
-	})
-	if err != nil || verdict == nil {
-		s.giveBack(ctx, e, ticket, now) // no code to guess, or a right one
-	}
-	if errors.Is(err, ErrNotFound) {
-		return wire.RecoveryResponse{}, ErrNoCode
-	} else if err != nil {
 		return wire.RecoveryResponse{}, err
 	}
 	if verdict != nil {
@@ -95,4 +68,56 @@ func (s *Server) processRecovery(ctx context.Context, req *wire.RecoveryRequest)
 	}
 	s.log.Debug("escrow recovered", "kind", e.Kind)
 	return wire.RecoveryResponse{EscrowSecret: data.Secret}, nil
+}
+
+// judge compares guess with escrow e's code within its guess budget:
+// verdict is nil for the right code, else why not; err is a refusal
+// before any comparison (a lockout, no code). A wrong code is counted in
+// the budget before judge returns, and ticket says whether it locked the
+// escrow out; language is that of the code's request.
+func (s *Server) judge(ctx context.Context, e Escrow, guess string, now time.Time) (verdict error, ticket guessTicket, language string, err error) {
+	_, local := s.store.(localStore)
+	if local {
+		unlock := s.guessLocks.lock(e.ID)
+		defer unlock()
+	}
+	if err := s.checkLocked(ctx, e, now); err != nil {
+		return nil, ticket, "", err
+	}
+	if !local {
+		if ticket, err = s.takeGuess(ctx, e, now); err != nil {
+			return nil, ticket, "", err
+		}
+	}
+	g := []byte(strings.ToUpper(strings.TrimSpace(guess)))
+	err = s.store.UpdateCode(ctx, e.ID, now, func(c *Code) bool {
+		language = c.Language
+		if subtle.ConstantTimeCompare([]byte(strings.ToUpper(c.Code)), g) == 1 {
+			verdict = nil
+			return false
+		}
+		c.Failures++
+		verdict = ErrIncorrectCode
+		if c.Failures >= maxFailures {
+			verdict = fmt.Errorf("%w; code void after %d wrong guesses", ErrIncorrectCode, c.Failures)
+			return false
+		}
+		return true
+	})
+	switch {
+	case err != nil || verdict == nil:
+		if !local {
+			s.giveBack(ctx, e, ticket, now) // no code to guess, or a right one
+		}
+		if errors.Is(err, ErrNotFound) {
+			err = ErrNoCode
+		}
+		return nil, ticket, language, err
+	case local:
+		// Counted before the answer, under the escrow's lock.
+		if ticket, err = s.takeGuess(ctx, e, now); err != nil {
+			return nil, ticket, language, err
+		}
+	}
+	return verdict, ticket, language, nil
 }

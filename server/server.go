@@ -25,6 +25,7 @@ type Server struct {
 	limiter    *rateLimiter
 	resend     *resendGate
 	sends      *sendLimiter // nil: no per-recipient limit
+	guessLocks escrowLocks  // orders guesses per escrow (guesses_local.go)
 	metrics    *metrics
 	log        *slog.Logger
 
