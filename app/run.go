@@ -114,10 +114,7 @@ func mainWindow(a fyne.App, st *state.State, opts Options) (fyne.Window, *screen
 	u.Log = logfile.New(logDir(a, opts))
 	probe := newFrameProbe()
 	u.Wrap = probe.wrap
-	w.SetCloseIntercept(func() {
-		w.Close()
-		a.Quit()
-	})
+	w.SetCloseIntercept(u.Quit) // keeps the window size, then quits
 	return w, u, probe
 }
 

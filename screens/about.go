@@ -34,6 +34,14 @@ func (u *UI) aboutButton() *widget.Button {
 
 // ShowAbout shows the About screen; Back returns to the settings.
 func (u *UI) ShowAbout() {
+	a, body := u.about()
+	back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), u.ShowSettings)
+	u.show(a, page(lang.L("About Passcrow"), container.NewVScroll(body), back))
+}
+
+// about makes the About screen's widgets and body, which the menu's
+// About shows in a dialog over whatever screen is open.
+func (u *UI) about() (*About, fyne.CanvasObject) {
 	info := aboutInfo()
 	a := &About{ui: u}
 	a.Version = widget.NewLabel(lang.L("Version {{.Version}}", map[string]any{"Version": info.Version}))
@@ -60,15 +68,15 @@ func (u *UI) ShowAbout() {
 		icon.SetMinSize(fyne.NewSize(64, 64))
 		head = container.NewHBox(icon, container.NewCenter(name))
 	}
-	site, _ := url.Parse("https://passcrow.is")
-	body := container.NewVBox(
+	return a, container.NewVBox(
 		head,
 		para(lang.L("Recover encrypted data after a lost password.")),
 		a.Version,
 		a.Commit,
 		container.NewHBox(a.Copy),
-		widget.NewHyperlink("passcrow.is", site),
+		widget.NewHyperlink("passcrow.is", siteURL),
 	)
-	back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), u.ShowSettings)
-	u.show(a, page(lang.L("About Passcrow"), container.NewVScroll(body), back))
 }
+
+// siteURL is Passcrow's web site.
+var siteURL, _ = url.Parse("https://passcrow.is")

@@ -104,7 +104,8 @@ func (u *UI) serial(f func()) func() {
 // New makes the UI for w. Call Start to show the first screen.
 func New(a fyne.App, w fyne.Window, st *state.State, demoDir string) *UI {
 	u := &UI{App: a, Win: w, State: st, DemoDir: demoDir, KnownServers: state.KnownServers, MailboxPoll: 500 * time.Millisecond, changed: make(chan struct{})}
-	w.Resize(fyne.NewSize(860, 640))
+	w.Resize(u.startSize())                // the size it last had (menu_window.go)
+	u.installMenu()                        // About, Help, Quit, Ctrl+Q, Escape (menu.go)
 	st.SetLoginAsker(u.askMailboxPassword) // mailbox passwords outside recovery (loginask.go)
 	return u
 }
