@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -106,4 +107,16 @@ func drillLine(st *state.State, name string) string {
 		return ""
 	}
 	return lang.L("Recovery last tested on {{.Date}}: it worked.", map[string]any{"Date": date(t)})
+}
+
+// drillButton is an item's "Test my recovery" on the overview.
+func (s *Overview) drillButton(it state.Item) *widget.Button {
+	return widget.NewButtonWithIcon(lang.L("Test my recovery"), theme.QuestionIcon(), func() { s.ui.ShowDrill(it.Name) })
+}
+
+// addDrillLine says on an item's card when its recovery was last tested.
+func (s *Overview) addDrillLine(body *fyne.Container, name string) {
+	if l := drillLine(s.ui.State, name); l != "" {
+		body.Add(para(l))
+	}
 }

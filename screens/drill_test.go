@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/passcrow/passcrow-desktop/app/state"
 )
@@ -29,10 +30,19 @@ func TestRecoveryDrill(t *testing.T) {
 	}
 
 	var d *Drill
+	var test *widget.Button
 	look(u, func() {
-		u.ShowDrill("Disk")
-		d = u.Current().(*Drill)
+		u.ShowOverview()
+		test = findButtonDeep(u.Current().(*Overview).Cards["Disk"], "Test my recovery")
 	})
+	if test == nil {
+		t.Fatal("no Test my recovery on the item's card")
+	}
+	tap(u, test)
+	look(u, func() { d, _ = u.Current().(*Drill) })
+	if d == nil {
+		t.Fatalf("Test my recovery shows %T", u.Current())
+	}
 	shotForReview(t, u, "drill-intro")
 	tap(u, d.Start)
 	rec, err := WaitScreen[*Recovery](u, TourStepTimeout)
@@ -98,9 +108,17 @@ func TestRecoveryDrill(t *testing.T) {
 		}
 	}
 	tap(u, d.Done)
-	if _, ok := u.Current().(*Overview); !ok {
-		t.Fatalf("Done shows %T", u.Current())
+	var ov *Overview
+	look(u, func() {
+		ov, _ = u.Current().(*Overview)
+		if ov != nil {
+			shown = texts(ov.Cards["Disk"])
+		}
+	})
+	if ov == nil || !slicesContainsPrefix(shown, "Recovery last tested on ") {
+		t.Fatalf("after Done the %T screen shows %q", u.Current(), shown)
 	}
+	shotForReview(t, u, "drill-overview")
 }
 
 // TestDrillForgottenAfterRenewal: a renewed pack has new fragments, so

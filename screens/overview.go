@@ -116,7 +116,8 @@ func (s *Overview) card(it state.Item) *widget.Card {
 	check := widget.NewButtonWithIcon(lang.L("Check now"), theme.SearchIcon(), func() { u.ShowHealth(name, true) })
 	mailCopy := widget.NewButtonWithIcon(lang.L("Save a copy in my mailbox"), theme.MailSendIcon(), func() { s.LastMailCopy = u.showMailCopy(name) })
 	s.CheckNow[name], s.MailCopy[name] = check, mailCopy
-	body.Add(container.NewHBox(check, mailCopy))
+	body.Add(container.NewHBox(check, s.drillButton(it), mailCopy))
+	s.addDrillLine(body, name) // drill.go
 	return widget.NewCard(title, status, body)
 }
 
