@@ -116,7 +116,14 @@ func (s *Setup) build() {
 	s.Name = widget.NewEntry()
 	s.Name.SetPlaceHolder(lang.L("For example: My password manager"))
 	s.Name.SetText(p.Name)
-	s.Name.OnSubmitted = func(string) { s.onNext() }
+	s.Name.OnSubmitted = func(string) {
+		// Enter moves on to the secret, as Tab would, until it is typed.
+		if s.Secret.Text == "" && s.fileSecret == nil && !s.Secret.Disabled() {
+			s.ui.Win.Canvas().Focus(s.Secret)
+			return
+		}
+		s.onNext()
+	}
 	if p.Replace != "" {
 		s.Name.Disable()
 	}

@@ -67,7 +67,7 @@ func (s *Setup) checkSecret() string {
 	case name == "":
 		return lang.L("Give it a name, so you know later what it is.")
 	case err != nil:
-		return lang.L("Could not look at what is already protected: {{.Err}}", map[string]any{"Err": errText(err)})
+		return lang.L("Could not look at what is already protected.") + " " + plainReason(err)
 	case taken:
 		return lang.L("Something with that name is already protected.")
 	case s.Secret.Text == "" && s.fileSecret == nil:

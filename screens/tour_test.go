@@ -193,6 +193,10 @@ func TestEnterSubmits(t *testing.T) {
 	u.ShowSetup(state.Plan{})
 	s := u.Current().(*Setup)
 	test.Type(s.Name, "Disk")
+	s.Name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.Step != stepSecret || s.ui.Win.Canvas().Focused() != s.Secret || s.Error.Text != "" {
+		t.Fatalf("Enter in the name did not move to the secret (step %d, error %q)", s.Step, s.Error.Text)
+	}
 	test.Type(s.Secret, "hunter2")
 	s.Secret.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if s.Step != stepSecret || s.ui.Win.Canvas().Focused() != s.Again {
