@@ -38,6 +38,8 @@ func TestPostgres(t *testing.T) {
 	t.Run("sweep-together", func(t *testing.T) { testPgSweepTogether(t, pg.NewDB(t)) })
 	t.Run("two-instances", func(t *testing.T) { testPgTwoInstances(t, pg.NewDB(t)) })
 	t.Run("shared-limits", func(t *testing.T) { testPgSharedLimits(t, pg.NewDB(t)) })
+	// Last: every database on the server goes through the crash.
+	t.Run("crash", func(t *testing.T) { testPgCrash(t, pg) })
 }
 
 // openPg opens a PgStore, closed when t ends (before its database is

@@ -45,6 +45,8 @@ const startTimeout = 2 * time.Minute
 // Server is a running PostgreSQL.
 type Server struct {
 	dir    string // temporary; holds data/, the socket and the log
+	bin    string // of initdb and postgres
+	cred   *syscall.Credential
 	port   int
 	cmd    *exec.Cmd
 	exited chan struct{}
@@ -216,7 +218,7 @@ func start(t testing.TB) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir}
+	s := &Server{dir: dir, bin: bin, cred: cred}
 	if err := s.initdb(bin, cred); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -224,7 +226,7 @@ func start(t testing.TB) (*Server, error) {
 	// A free port can be taken by someone else before postgres binds it;
 	// then postgres exits at once and another port is tried.
 	for try := 1; ; try++ {
-		err = s.run(bin, cred)
+		err = s.run(bin, cred, 0)
 		if err == nil || try == 3 || !strings.Contains(s.Log(), "could not bind") {
 			break
 		}
@@ -263,15 +265,18 @@ func (s *Server) initdb(bin string, cred *syscall.Credential) error {
 	return nil
 }
 
-// run starts postgres on a free port and waits until it takes
-// connections.
-func (s *Server) run(bin string, cred *syscall.Credential) error {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("finding a free port: %w", err)
+// run starts postgres on port, or a free one if port is 0, and waits
+// until it takes connections.
+func (s *Server) run(bin string, cred *syscall.Credential, port int) error {
+	s.port = port
+	if port == 0 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("finding a free port: %w", err)
+		}
+		s.port = l.Addr().(*net.TCPAddr).Port
+		l.Close()
 	}
-	s.port = l.Addr().(*net.TCPAddr).Port
-	l.Close()
 	log, err := os.OpenFile(filepath.Join(s.dir, "postgres.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
@@ -315,6 +320,19 @@ func (s *Server) waitReady(deadline time.Time) error {
 			return fmt.Errorf("postgres exited before taking connections: %v", s.err)
 		case <-tick.C:
 		}
+	}
+}
+
+// Crash kills postgres and all its processes with SIGKILL, as a power
+// cut or the OOM killer would, and starts it again on the same data and
+// port: it recovers from its write-ahead log before it takes
+// connections again. DSNs given out stay valid.
+func (s *Server) Crash(t testing.TB) {
+	t.Helper()
+	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+	<-s.exited
+	if err := s.run(s.bin, s.cred, s.port); err != nil {
+		t.Fatalf("pgtest: restarting after the crash: %v\npostgres log:\n%s", err, s.Log())
 	}
 }
 
