@@ -286,3 +286,6 @@ func pgErr(what string, err error) error {
 	}
 	return fmt.Errorf("server: postgresql: %s: %w", what, err)
 }
+
+// StorageKind implements StorageKinder.
+func (*PgStore) StorageKind() string { return "postgresql" }
