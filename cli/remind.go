@@ -58,7 +58,13 @@ func runRemind(e *env, args []string) error {
 	}
 	text := tr.L("Nothing is due for renewal.") + "\n"
 	if len(due) > 0 {
-		body := tr.L("Renew the recovery of {{.Names}} so it keeps working. Open Passcrow to renew.", map[string]any{"Names": strings.Join(due, ", ")})
+		// Each name in quotes: a name such as "soon" must not read as
+		// part of the sentence, as if the name were missing.
+		var quoted []string
+		for _, n := range due {
+			quoted = append(quoted, tr.L("“{{.Name}}”", map[string]any{"Name": n}))
+		}
+		body := tr.L("Renewal is due for {{.Names}}. Open Passcrow and renew, so recovery keeps working.", map[string]any{"Names": strings.Join(quoted, ", ")})
 		text = body + "\n"
 		if !*quiet {
 			if err := platform.Notify(tr.L("Passcrow: renewal due"), body); err != nil {

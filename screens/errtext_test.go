@@ -118,19 +118,22 @@ func TestRuntimeTextIsNeverATranslationKey(t *testing.T) {
 		t.Errorf("the error dialog shows %q, not the error as it is", shown)
 	}
 
-	// A code that did not work, and a location that could not send one.
-	if got := codeError(err); !strings.Contains(got, serverSays) || strings.HasPrefix(got, "That code") {
-		t.Errorf("codeError = %q, want the error as it is, in Icelandic words", got)
-	}
-	rec := &Recovery{ui: u, Lines: map[string]*CodeLine{}}
-	var hint string
+	// A code that did not work, and a location that could not send one:
+	// the text as it is, behind Details.
+	rec := &Recovery{ui: u, Lines: map[string]*CodeLine{}, Problem: NewErrorView(), ResendHere: &widget.Button{}}
+	var hint, detail, problem, problemDetail string
 	look(u, func() {
+		rec.codeFailed(nil, "A123456", err)
+		problem, problemDetail = rec.Problem.Message.Text, rec.Problem.Detail.Text
 		box := &fyne.Container{}
 		rec.addHint(box, state.Challenge{Prefix: "A", Err: err})
-		hint = rec.Lines["A"].Hint.Text
+		hint, detail = rec.Lines["A"].Hint.Text, rec.Lines["A"].Details.Detail.Text
 	})
-	if !strings.Contains(hint, serverSays) || strings.HasPrefix(hint, "Code") {
-		t.Errorf("the location's line says %q, want the error as it is, in Icelandic words", hint)
+	if strings.Contains(problem, serverSays) || !strings.Contains(problemDetail, serverSays) {
+		t.Errorf("a code's error shows %q, with %q behind Details; want the error as it is, behind Details", problem, problemDetail)
+	}
+	if strings.Contains(hint, serverSays) || !strings.Contains(detail, serverSays) || strings.HasPrefix(hint, "Code") {
+		t.Errorf("the location's line says %q, with %q behind Details; want the error as it is, behind Details, in Icelandic words", hint, detail)
 	}
 
 	// One of our own errors is still translated.

@@ -19,6 +19,8 @@ import (
 	"github.com/passcrow/passcrow-desktop/app/translations"
 	"github.com/passcrow/passcrow-desktop/platform"
 	"github.com/passcrow/passcrow-desktop/recovery"
+	"github.com/passcrow/passcrow-desktop/recovery/friend"
+	"github.com/passcrow/passcrow-desktop/recovery/mailbox"
 )
 
 // Every error a person sees goes through this file: a short plain
@@ -42,6 +44,8 @@ type ErrorView struct {
 	Detail  *widget.Label
 	Details *widget.Accordion
 	box     *fyne.Container
+	// inPlace views wrap a screen's own label and stay shown.
+	inPlace bool
 }
 
 // NewErrorView is an empty, hidden error view.
@@ -54,6 +58,19 @@ func NewErrorView() *ErrorView {
 	e.box = container.NewVBox(e.Message, e.Details)
 	e.ExtendBaseWidget(e)
 	e.Hide()
+	return e
+}
+
+// wrapErrorLabel is an error view around a screen's own label (an
+// Error or Status field its tests read): the label stays the sentence,
+// and stays shown, with Details under it when an error has any.
+func wrapErrorLabel(l *widget.Label) *ErrorView {
+	e := NewErrorView()
+	e.Message = l
+	e.box.Objects[0] = l
+	e.inPlace = true
+	e.Details.Hide()
+	e.Show()
 	return e
 }
 
@@ -80,7 +97,7 @@ func (e *ErrorView) ExplainAs(u *UI, plain string, err error) {
 // Set shows plain with detail behind Details (none when ""), closed.
 func (e *ErrorView) Set(plain, detail string) {
 	e.Message.SetText(plain)
-	if plain == "" {
+	if plain == "" && !e.inPlace {
 		e.Message.Hide()
 	} else {
 		e.Message.Show()
@@ -98,7 +115,7 @@ func (e *ErrorView) Set(plain, detail string) {
 
 // Text is the plain sentence on show, "" when hidden.
 func (e *ErrorView) Text() string {
-	if !e.Visible() {
+	if !e.Visible() || !e.Message.Visible() {
 		return ""
 	}
 	return e.Message.Text
@@ -108,6 +125,10 @@ func (e *ErrorView) Text() string {
 func (e *ErrorView) Clear() {
 	e.Message.SetText("")
 	e.Detail.SetText("")
+	if e.inPlace {
+		e.Details.Hide()
+		return
+	}
 	e.Hide()
 }
 
@@ -135,16 +156,20 @@ func (u *UI) showErrorSaying(what string, err error) {
 // explain is the plain sentence for err after what, and the detail: the
 // error's own text and where the log is. The detail is logged.
 func (u *UI) explain(what string, err error) (plain, detail string) {
+	return plainSentence(what, err), u.errDetail(what, err)
+}
+
+// plainSentence is what failed followed by what err means and what to
+// do next (plainReason); nothing is logged.
+func plainSentence(what string, err error) string {
 	reason := plainReason(err)
 	switch {
 	case what == "":
-		plain = reason
+		return reason
 	case reason == "":
-		plain = what
-	default:
-		plain = what + " " + reason
+		return what
 	}
-	return plain, u.errDetail(what, err)
+	return what + " " + reason
 }
 
 // errDetail is err's text for Details, and where the log is; it writes
@@ -169,6 +194,8 @@ func plainReason(err error) string {
 	switch {
 	case errors.Is(err, platform.ErrKeychainLocked):
 		return lang.L("The keychain is locked or did not answer: unlock it, then try again.")
+	case errors.Is(err, mailbox.ErrLogin), errors.Is(err, friend.ErrAuth):
+		return lang.L("The mail server refused the username or password. Check them, then try again.")
 	case errors.Is(err, recovery.ErrIncorrectCode):
 		return lang.L("That code is not the one the server sent. Check it against the newest message, or send a new code.")
 	case errors.Is(err, recovery.ErrCodeExpired):
@@ -185,5 +212,5 @@ func plainReason(err error) string {
 		// One of our own messages: already plain words.
 		return translations.Text(err.Error())
 	}
-	return lang.L("Try again; if it happens again, the details say what went wrong.")
+	return lang.L("Open Details for what went wrong. Trying again may help.")
 }

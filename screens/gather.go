@@ -32,7 +32,9 @@ type GatherLine struct {
 	Pass   *widget.Entry  // a mailbox's password, or nil
 	Keep   *widget.Check  // keep the password in the keychain (off)
 	Status *widget.Label  // what became of the last try
-	box    *fyne.Container
+	// Details holds the error behind a failed try.
+	Details *ErrorView
+	box     *fyne.Container
 }
 
 // addGathers adds a line per location the user provides for, and the
@@ -89,7 +91,8 @@ func (s *Recovery) newGatherLine(g state.Gather) *GatherLine {
 		rows = append(rows, container.NewHBox(l.Open))
 	}
 	rows = append([]fyne.CanvasObject{container.NewBorder(nil, nil, l.Icon, nil, l.Title)}, rows...)
-	l.box = container.NewVBox(append(rows, l.Status)...)
+	l.Details = NewErrorView()
+	l.box = container.NewVBox(append(rows, l.Status, l.Details)...)
 	return l
 }
 
@@ -155,6 +158,7 @@ func (s *Recovery) gather(l *GatherLine, in state.GatherInput, done chan struct{
 	got, need := rec.Progress()
 	s.ui.doAndWait(func() {
 		l.setBusy(false)
+		l.Details.Clear()
 		s.updateReceived(got, need)
 		if err != nil {
 			s.gatherFailed(l, err)
@@ -223,7 +227,8 @@ func (s *Recovery) gatherFailed(l *GatherLine, err error) {
 	if l.G.Kind == state.KindFriend {
 		where = lang.L("your friends' mails")
 	}
-	l.Status.SetText(lang.L("{{.Where}} did not give its fragment: {{.Err}}", map[string]any{"Where": where, "Err": errText(err)}))
+	l.Status.SetText(plainSentence(lang.L("{{.Where}} did not give its fragment.", map[string]any{"Where": where}), err))
+	l.Details.ExplainAs(s.ui, "", err) // Status says it in words
 }
 
 // afterFragment shows the secret once it opens, or why it does not yet.
@@ -241,13 +246,14 @@ func (s *Recovery) afterFragment(secret []byte, wrong []state.Challenge, openErr
 	switch {
 	case secret != nil:
 		s.secret, s.wrong = secret, wrong
+		delete(s.ui.recoveries, s.Name) // its codes are used up
 		s.showSecret()
 	case len(wrong) > 0:
-		s.Error.SetText(lang.L("{{.Where}} sent back a wrong fragment, so the secret cannot be opened yet. Type a code from another location.", map[string]any{"Where": hints(wrong)}))
+		s.Problem.Set(lang.L("{{.Where}} sent back a wrong fragment, so the secret cannot be opened yet. Type a code from another place.", map[string]any{"Where": hints(wrong)}), "")
 	case errors.Is(openErr, state.ErrNoMatch):
-		s.Error.SetText(lang.L("The codes were accepted, but the fragments do not fit together: one of these locations sent back a wrong fragment. A code from one more location will tell which."))
+		s.Problem.Set(lang.L("The codes were accepted, but the fragments do not fit together: one of these places sent back a wrong fragment. A code from one more place will tell which."), "")
 	case openErr != nil:
-		s.Error.SetText(lang.L("Could not open the secret: {{.Err}}", map[string]any{"Err": errText(openErr)}))
+		s.Problem.Explain(s.ui, lang.L("Could not open the secret."), openErr)
 	}
 }
 

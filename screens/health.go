@@ -113,7 +113,8 @@ func (h *Health) onCheck() {
 				h.show()
 			}
 			if err != nil {
-				h.Status.SetText(lang.L("The dates of this check could not be kept: {{.Err}}", map[string]any{"Err": errText(err)}))
+				h.Status.SetText(lang.L("The dates of this check could not be kept."))
+				h.ui.showErrorSaying(lang.L("The dates of this check could not be kept."), err)
 				return
 			}
 			h.Status.SetText(lang.L("Checked {{.Date}}.", map[string]any{"Date": date(h.ui.State.Now())}))

@@ -21,7 +21,8 @@ import (
 type MailCopy struct {
 	Form   *KindForm // the mailbox's fields
 	Save   *widget.Button
-	Result *widget.Label
+	Result *widget.Label // the sentence of result
+	result *ErrorView    // with the detail of a failure behind Details
 	dlg    *dialog.CustomDialog
 	done   chan struct{} // closed when the last save ended (tests wait on it)
 }
@@ -32,13 +33,14 @@ func (u *UI) showMailCopy(name string) *MailCopy {
 	f.mailFields(imapSecurity())
 	f.KeepPassword = widget.NewCheck(lang.L("Keep the password in the keychain (else you type it to check or recover)"), nil)
 	m := &MailCopy{Form: f, Result: para("")}
+	m.result = wrapErrorLabel(m.Result)
 	m.Save = widget.NewButtonWithIcon(lang.L("Save the copy"), theme.MailSendIcon(), func() { m.onSave(u, name) })
 	m.Save.Importance = widget.HighImportance
 	closeB := widget.NewButton(lang.L("Close"), func() { m.dlg.Hide() })
 	body := container.NewVBox(
 		para(lang.L("A copy of the pack in a mailbox of yours lets you restore it on a new computer. It recovers nothing without enough pieces of the key.")),
 		widget.NewForm(append(f.accountItems(), widget.NewFormItem("", f.KeepPassword))...),
-		f.Error, m.Result,
+		f.Error, m.result,
 	)
 	m.dlg = dialog.NewCustomWithoutButtons(lang.L("Save a copy in my mailbox"), body, u.Win)
 	m.dlg.SetButtons([]fyne.CanvasObject{closeB, m.Save})
@@ -57,7 +59,7 @@ func (m *MailCopy) onSave(u *UI, name string) {
 		return
 	}
 	m.Form.Error.SetText("")
-	m.Result.SetText(lang.L("Saving…"))
+	m.result.Set(lang.L("Saving…"), "")
 	m.Save.Disable()
 	done := make(chan struct{})
 	m.done = done
@@ -73,11 +75,11 @@ func (m *MailCopy) onSave(u *UI, name string) {
 			m.Save.Enable()
 			switch {
 			case errors.Is(err, state.ErrPackBesideFragments):
-				m.Result.SetText(packBesideText())
+				m.result.Set(packBesideText(), "")
 			case err != nil:
-				m.Result.SetText(lang.L("The copy of the pack could not be kept in your mailbox: {{.Err}}", map[string]any{"Err": errText(err)}))
+				m.result.Explain(u, lang.L("The copy of the pack could not be kept in your mailbox."), err)
 			default:
-				m.Result.SetText(lang.L("A copy of the pack is in your mailbox {{.User}} at {{.Host}}. On a new computer, choose “Restore from my mailbox”.", map[string]any{"User": e.Mailbox.Username, "Host": e.Mailbox.Host}))
+				m.result.Set(lang.L("A copy of the pack is in your mailbox {{.User}} at {{.Host}}. On a new computer, choose “Restore from my mailbox”.", map[string]any{"User": e.Mailbox.Username, "Host": e.Mailbox.Host}), "")
 			}
 		})
 	}()

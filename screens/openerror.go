@@ -18,7 +18,9 @@ import (
 // keychain is a different screen: the user may choose files instead.)
 type OpenError struct {
 	Message *widget.Label
+	// Cause is the error's own text, behind Details.
 	Cause   *widget.Label
+	Details *ErrorView
 	Retry   *widget.Button
 	Quit    *widget.Button
 
@@ -30,8 +32,8 @@ type OpenError struct {
 func NewOpenError(err error, retry func() error, quit func()) *OpenError {
 	o := &OpenError{retry: retry}
 	o.Message = para("")
-	o.Cause = para("")
-	o.Cause.TextStyle = fyne.TextStyle{Italic: true}
+	o.Details = NewErrorView()
+	o.Cause = o.Details.Detail
 	o.Retry = widget.NewButtonWithIcon(lang.L("Try again"), theme.ViewRefreshIcon(), o.onRetry)
 	o.Retry.Importance = widget.HighImportance
 	o.Quit = widget.NewButtonWithIcon(lang.L("Quit"), theme.CancelIcon(), quit)
@@ -45,7 +47,8 @@ func (o *OpenError) show(err error) {
 	} else {
 		o.Message.SetText(lang.L("Passcrow could not open the place where your recovery packs are kept. Nothing has been changed."))
 	}
-	o.Cause.SetText(lang.L("What went wrong: {{.Cause}}", map[string]any{"Cause": errText(err)}))
+	o.Details.ExplainAs(nil, "", err) // Message says it in words
+
 }
 
 func (o *OpenError) onRetry() {
@@ -56,5 +59,5 @@ func (o *OpenError) onRetry() {
 
 // Content is the screen's layout.
 func (o *OpenError) Content() fyne.CanvasObject {
-	return page(lang.L("Cannot open your recovery packs"), container.NewVBox(o.Message, o.Cause), o.Quit, o.Retry)
+	return page(lang.L("Cannot open your recovery packs"), container.NewVBox(o.Message, o.Details), o.Quit, o.Retry)
 }

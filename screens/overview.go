@@ -20,7 +20,7 @@ type Overview struct {
 	ui    *UI
 	Items []state.Item
 	Cards map[string]*widget.Card
-	// Previous are the "Forget previous escrows" buttons, by item, for
+	// Previous are the "Forget the previous fragments" buttons, by item, for
 	// items renewed with a typed secret.
 	Previous map[string]*widget.Button
 	// CheckNow and MailCopy are each item's "Check now" and "Save a copy
@@ -97,9 +97,9 @@ func (s *Overview) card(it state.Item) *widget.Card {
 	name := it.Name
 	body := container.NewVBox(details)
 	if it.HasPrevious {
-		note := para(lang.L("Previous escrows are kept until {{.Date}} in case the secret was mistyped.", map[string]any{"Date": date(it.PreviousUntil)}))
+		note := para(lang.L("The previous fragments are kept until {{.Date}} in case the secret was mistyped.", map[string]any{"Date": date(it.PreviousUntil)}))
 		note.Importance = widget.WarningImportance
-		forgetPrev := widget.NewButtonWithIcon(lang.L("Forget previous escrows"), theme.DeleteIcon(), func() { s.onForgetPrevious(name) })
+		forgetPrev := widget.NewButtonWithIcon(lang.L("Forget the previous fragments"), theme.DeleteIcon(), func() { s.onForgetPrevious(name) })
 		s.Previous[name] = forgetPrev
 		body.Add(container.NewBorder(nil, nil, nil, forgetPrev, note))
 	}
@@ -181,8 +181,8 @@ func (s *Overview) inBackground(del func(context.Context) error) <-chan struct{}
 }
 
 func (s *Overview) onForgetPrevious(name string) {
-	msg := lang.L("Forget the previous escrows of “{{.Name}}”? Do this once you have recovered it with the new ones, or are sure the secret you typed when renewing was right: afterwards only the new fragments can recover it.", map[string]any{"Name": name})
-	dialog.ShowConfirm(lang.L("Forget previous escrows"), msg, func(ok bool) {
+	msg := lang.L("Forget the previous fragments of “{{.Name}}”? Do this once you have recovered it with the new ones, or are sure the secret you typed when renewing was right: afterwards only the new fragments can recover it.", map[string]any{"Name": name})
+	dialog.ShowConfirm(lang.L("Forget the previous fragments"), msg, func(ok bool) {
 		if ok {
 			s.forgetPrevious(name)
 		}

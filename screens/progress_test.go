@@ -54,7 +54,7 @@ func TestShortExpiryWarningLine(t *testing.T) {
 		t.Fatalf("before progress: %q, warning shown %v", s.Stages[0].Text, s.Warnings[0].Visible())
 	}
 	s.onProgress(0, state.Progress{Stage: state.StagePaying, Fraction: 0.5})
-	if s.Stages[0].Text != "Paying with a puzzle" || s.Bars[0].Value != 0.5 {
+	if s.Stages[0].Text != "Proving this request is not spam" || s.Bars[0].Value != 0.5 {
 		t.Fatalf("paying: %q at %v", s.Stages[0].Text, s.Bars[0].Value)
 	}
 	s.onProgress(0, state.Progress{Stage: state.StageShortExpiry, Fraction: -1, Until: time.Date(2027, 1, 2, 0, 0, 0, 0, time.UTC)})

@@ -42,7 +42,15 @@ type Recovery struct {
 	Code     *widget.Entry
 	UseCode  *widget.Button
 	Received *widget.Label
-	Error    *widget.Label
+	Error    *widget.Label // the plain sentence of Problem
+	// Problem is what went wrong, with the detail behind Details
+	// (errview.go); ResendHere sends a new code for the location whose
+	// code was just refused, beside the refusal.
+	Problem    *ErrorView
+	ResendHere *widget.Button
+	// UseSent and SendNew answer the question asked when codes sent
+	// earlier still work (askBeforeSending).
+	UseSent, SendNew *widget.Button
 	// Gathers are the locations the user provides for (a sheet, a
 	// file, a mailbox; friends' letters under ""), by code prefix.
 	Gathers map[string]*GatherLine
@@ -74,6 +82,8 @@ type CodeLine struct {
 	Hint   *widget.Label
 	Status *widget.Label
 	Resend *widget.Button
+	// Details holds why the location could not send its code.
+	Details *ErrorView
 	// Open opens the page the server asked the user to visit (a
 	// payment, a CAPTCHA), named by its host; only on a click, and only
 	// when state.ActionLink accepts the link.
@@ -128,8 +138,24 @@ func (s *Recovery) showPick() {
 	u.show(s, page(lang.L("Recover"), container.NewVScroll(body), widget.NewButton(lang.L("Cancel"), u.ShowOverview), next))
 }
 
+// showCodes asks for the codes, unless codes sent earlier in this
+// session still work: asking again would void them, so it asks first.
 func (s *Recovery) showCodes(servers []string) {
+	if prev := s.ui.recoveries[s.Name]; prev != nil && len(prev.CodesOut(s.ui.State.Now())) > 0 {
+		s.askBeforeSending(prev, servers)
+		return
+	}
+	s.showCodesWith(servers, nil)
+}
+
+// showCodesWith is the codes page. With prev it goes on with that
+// recovery's codes, sending none; else it asks for new ones.
+func (s *Recovery) showCodesWith(servers []string, prev *state.Recovery) {
 	u := s.ui
+	s.Problem = NewErrorView()
+	s.Error = s.Problem.Message
+	s.ResendHere = widget.NewButtonWithIcon(lang.L("Send a new code"), theme.MailSendIcon(), nil)
+	s.ResendHere.Hide()
 	s.Servers = para(lang.L("Servers contacted: {{.Servers}}", map[string]any{"Servers": strings.Join(servers, ", ")}))
 	s.Servers.Importance = widget.LowImportance
 	if len(servers) == 0 {
@@ -157,7 +183,8 @@ func (s *Recovery) showCodes(servers []string) {
 		hints,
 		container.NewBorder(nil, nil, nil, s.UseCode, s.Code),
 		gathers,
-		s.Error,
+		s.Problem,
+		container.NewHBox(s.ResendHere),
 		s.Received,
 		s.GroupsLabel,
 	)
@@ -171,20 +198,31 @@ func (s *Recovery) showCodes(servers []string) {
 		defer close(started)
 		ctx, stop := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer stop()
-		u.State.OnSpreadWait(func(d time.Duration) { u.do(func() { intro.SetText(waitLabel(d)) }) })
-		rec, err := u.State.StartRecovery(ctx, name)
-		u.State.OnSpreadWait(nil)
+		rec, err := prev, error(nil)
+		if prev == nil {
+			u.State.OnSpreadWait(func(d time.Duration) { u.do(func() { intro.SetText(waitLabel(d)) }) })
+			rec, err = u.State.StartRecovery(ctx, name)
+			u.State.OnSpreadWait(nil)
+		}
 		u.doAndWait(func() {
 			s.Waiting.Stop()
 			s.Waiting.Hide()
 			if err != nil {
-				s.Error.SetText(lang.L("Could not ask for the codes: {{.Err}}", map[string]any{"Err": errText(err)}))
+				s.Problem.Explain(u, lang.L("Could not ask for the codes."), err)
 				return
 			}
 			s.rec = rec
+			if u.recoveries == nil {
+				u.recoveries = map[string]*state.Recovery{}
+			}
+			u.recoveries[name] = rec
 			intro.SetText(lang.L("The codes are on their way. Type them below as they arrive, in any order: the first digit or letter says which is which."))
-			for _, c := range rec.Challenges {
+			sent, received := rec.Sent()
+			for _, c := range sent {
 				s.addHint(hints, c)
+				if received[c.Prefix] {
+					s.Lines[c.Prefix].markReceived()
+				}
 			}
 			s.Code.Enable()
 			s.UseCode.Enable()
@@ -206,7 +244,7 @@ func (s *Recovery) showCodes(servers []string) {
 }
 
 func (s *Recovery) addHint(box *fyne.Container, c state.Challenge) {
-	l := &CodeLine{Prefix: c.Prefix, Icon: widget.NewIcon(theme.MailSendIcon()), Hint: para(""), Status: widget.NewLabel("")}
+	l := &CodeLine{Prefix: c.Prefix, Icon: widget.NewIcon(theme.MailSendIcon()), Hint: para(""), Status: widget.NewLabel(""), Details: NewErrorView()}
 	l.Status.TextStyle = fyne.TextStyle{Bold: true}
 	l.Resend = widget.NewButtonWithIcon(lang.L("Send a new code"), theme.MailSendIcon(), func() { s.onResend(l) })
 	l.Resend.Hide()
@@ -214,7 +252,7 @@ func (s *Recovery) addHint(box *fyne.Container, c state.Challenge) {
 	s.Lines[c.Prefix] = l
 	s.Hints = append(s.Hints, l.Hint)
 	s.setChallenge(l, c, false)
-	box.Add(container.NewBorder(nil, nil, l.Icon, container.NewHBox(l.Status, l.Resend, l.Open), l.Hint))
+	box.Add(container.NewVBox(container.NewBorder(nil, nil, l.Icon, container.NewHBox(l.Status, l.Resend, l.Open), l.Hint), l.Details))
 }
 
 // setChallenge shows where the location sent its code (again, when
@@ -225,12 +263,14 @@ func (s *Recovery) addHint(box *fyne.Container, c state.Challenge) {
 func (s *Recovery) setChallenge(l *CodeLine, c state.Challenge, again bool) {
 	switch {
 	case c.Err != nil:
-		l.Hint.SetText(lang.L("Code {{.Prefix}}: the server could not send it ({{.Err}})", map[string]any{"Prefix": c.Prefix, "Err": errText(c.Err)}))
+		l.Hint.SetText(lang.L("Code {{.Prefix}}: the server could not send it right now. The other codes may be enough; if not, try again later.", map[string]any{"Prefix": c.Prefix}))
 		l.Icon.SetResource(theme.ErrorIcon())
+		l.Details.ExplainAs(s.ui, "", c.Err)
 	case again:
-		l.Hint.SetText(lang.L("Code {{.Prefix}}: a new code was sent to {{.Hint}}", map[string]any{"Prefix": c.Prefix, "Hint": c.Hint}))
+		l.Details.Clear()
+		l.Hint.SetText(lang.L("Code {{.Prefix}}: a new code was sent to {{.Hint}} at {{.Sent}}. It works until {{.Expires}}.", codeTimes(c)))
 	default:
-		l.Hint.SetText(lang.L("Code {{.Prefix}}: sent to {{.Hint}}", map[string]any{"Prefix": c.Prefix, "Hint": c.Hint}))
+		l.Hint.SetText(lang.L("Code {{.Prefix}}: sent to {{.Hint}} at {{.Sent}}. It works until {{.Expires}}.", codeTimes(c)))
 	}
 	l.Open.Hide()
 	l.Open.OnTapped = nil
@@ -251,6 +291,15 @@ func (s *Recovery) setChallenge(l *CodeLine, c state.Challenge, again bool) {
 	}
 	l.Open.Show()
 }
+
+// codeTimes is a challenge's prefix, hint, and when its code was sent
+// and stops working, as the clock shows them.
+func codeTimes(c state.Challenge) map[string]any {
+	return map[string]any{"Prefix": c.Prefix, "Hint": c.Hint, "Sent": clock(c.Sent), "Expires": clock(c.Expires)}
+}
+
+// clock is t as the time of day in the user's zone.
+func clock(t time.Time) string { return t.Local().Format("15:04") }
 
 // markReceived shows that a location's code was accepted.
 func (l *CodeLine) markReceived() {
@@ -276,6 +325,7 @@ func (l *CodeLine) markProblem(status string, resend bool) {
 
 func (s *Recovery) onResend(l *CodeLine) {
 	l.Resend.Disable()
+	s.ResendHere.Disable()
 	s.resent = make(chan struct{})
 	resent, rec := s.resent, s.rec
 	go func() {
@@ -285,12 +335,13 @@ func (s *Recovery) onResend(l *CodeLine) {
 		c, err := rec.ResendCode(ctx, l.Prefix)
 		s.ui.doAndWait(func() {
 			l.Resend.Enable()
+			s.ResendHere.Enable()
 			if errors.Is(err, state.ErrTooSoon) {
-				s.Error.SetText(lang.L("A code was sent to this location moments ago. Servers send one code a minute: wait a minute, then try again."))
+				s.Problem.Set(lang.L("A code was sent to this place moments ago. Servers send one code a minute: wait a minute, then try again."), "")
 				return
 			}
 			if err != nil {
-				s.Error.SetText(lang.L("Could not ask for a new code: {{.Err}}", map[string]any{"Err": errText(err)}))
+				s.Problem.Explain(s.ui, lang.L("Could not ask for a new code."), err)
 				return
 			}
 			s.setChallenge(l, c, true)
@@ -299,7 +350,9 @@ func (s *Recovery) onResend(l *CodeLine) {
 			l.Status.Importance = widget.MediumImportance
 			l.Status.Refresh()
 			l.Resend.Hide()
-			s.Error.SetText("")
+			s.ResendHere.Hide()
+			s.Problem.Clear()
+			s.Code.SetText("")
 			s.ui.Win.Canvas().Focus(s.Code)
 		})
 	}()
@@ -314,8 +367,10 @@ func (s *Recovery) onCode() {
 	if code == "" || s.rec == nil {
 		return
 	}
-	s.Code.SetText("")
-	s.Error.SetText("")
+	// The code stays in the entry until it is accepted: if it is not,
+	// the user sees what they typed beside the reason.
+	s.Problem.Clear()
+	s.ResendHere.Hide()
 	s.UseCode.Disable()
 	s.pending = make(chan struct{})
 	pending := s.pending
@@ -337,12 +392,10 @@ func (s *Recovery) onCode() {
 			s.ui.Win.Canvas().Focus(s.Code)
 			line := s.Lines[prefix]
 			if err != nil {
-				s.Error.SetText(codeError(err))
-				if line != nil && errors.Is(err, state.ErrCodeVoid) {
-					line.markProblem(lang.L("Needs a new code"), true)
-				}
+				s.codeFailed(line, code, err)
 				return
 			}
+			s.Code.SetText("")
 			if line != nil {
 				line.markReceived()
 			}
@@ -351,21 +404,47 @@ func (s *Recovery) onCode() {
 	}()
 }
 
-// codeError says in plain words why a typed code did not work.
-func codeError(err error) string {
+// codeFailed says why the typed code did not work, beside the code,
+// which stays in the entry; where a new code helps, "Send a new code"
+// is offered right there and on the location's line.
+func (s *Recovery) codeFailed(line *CodeLine, code string, err error) {
+	msg := codeError(err, code)
+	if msg == "" {
+		s.Problem.Explain(s.ui, lang.L("That code could not be checked."), err)
+	} else {
+		s.Problem.Set(msg, "")
+	}
+	if line == nil || !(errors.Is(err, state.ErrWrongCode) || errors.Is(err, state.ErrCodeVoid)) {
+		return
+	}
+	if errors.Is(err, state.ErrCodeVoid) {
+		line.markProblem(lang.L("Needs a new code"), true)
+	} else {
+		line.markProblem(lang.L("Not accepted"), true)
+	}
+	s.ResendHere.SetText(lang.L("Send a new code {{.Prefix}}…", map[string]any{"Prefix": line.Prefix}))
+	s.ResendHere.OnTapped = func() { s.onResend(line) }
+	s.ResendHere.Enable()
+	s.ResendHere.Show()
+}
+
+// codeError says in plain words why a typed code did not work, or ""
+// when the error is not about the code (then the detail is shown).
+func codeError(err error, code string) string {
 	switch {
 	case errors.Is(err, state.ErrWrongCode):
-		return lang.L("That code was not accepted. Check it, or ask for a new one.")
+		return lang.L("That code was not accepted. Check it against the newest message; if it still fails, send a new code.")
 	case errors.Is(err, state.ErrCodeVoid):
 		return lang.L("That code no longer works: it expired, or there were too many wrong tries. Send a new code and type that one.")
 	case errors.Is(err, state.ErrNotACode):
 		return lang.L("That is not a code. A code is seven characters long, such as 2581947.")
 	case errors.Is(err, state.ErrUnknownPrefix):
-		return lang.L("None of this item's codes starts with that letter. Check the first letter of the code.")
+		first, _ := utf8.DecodeRuneInString(strings.ToUpper(strings.TrimSpace(code)))
+		return lang.L("None of this item's codes starts with “{{.First}}”. The first character of a code says which place sent it: check that the code is for this item, and typed from its first character.", map[string]any{"First": string(first)})
 	case errors.Is(err, state.ErrAlreadyReceived):
-		return lang.L("The code for that location was already received. Type a code from another one.")
+		return lang.L("The code for that place was already received. Type a code from another one.")
 	}
-	return lang.L("That code did not work: {{.Err}}", map[string]any{"Err": errText(err)})
+	return ""
 }
 
 // hints names locations by where their codes went.
@@ -391,7 +470,7 @@ func (s *Recovery) showSecret() {
 	if text {
 		s.Secret.SetText(string(s.secret))
 	} else {
-		s.Secret.SetText(lang.L("{{.Size}} bytes of data: save them to a file.", map[string]any{"Size": len(s.secret)}))
+		s.Secret.SetText(lang.L("Your secret is {{.What}}, not text: save it to a file.", map[string]any{"What": secretWords(s.secret)}))
 	}
 	s.Copy = widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), s.onCopy)
 	if !text {
@@ -483,4 +562,17 @@ func (u *UI) importPack() {
 			})
 		}()
 	}, u.Win)
+}
+
+// secretWords says what a secret is, for the review and the recovered
+// secret's page: text by its length in characters, anything else as a
+// file by its size (docs/GLOSSARY.md: not "28 bytes").
+func secretWords(secret []byte) string {
+	if utf8.Valid(secret) && !strings.ContainsRune(string(secret), 0) {
+		return lang.L("a password or phrase of {{.N}} characters", map[string]any{"N": utf8.RuneCount(secret)})
+	}
+	if len(secret) < 1024 {
+		return lang.L("a file of {{.N}} bytes", map[string]any{"N": len(secret)})
+	}
+	return lang.L("a file of {{.N}} KB", map[string]any{"N": (len(secret) + 512) / 1024})
 }

@@ -75,9 +75,9 @@ func dueReason(it state.Item, now time.Time, days int) string {
 	args := map[string]any{"Name": it.Name, "Date": date(it.Expires), "Days": since, "Last": date(it.Renewed)}
 	switch {
 	case !it.Expires.IsZero() && !now.Before(it.Expires):
-		return lang.L("Renew “{{.Name}}”: its escrow expired on {{.Date}}.", args)
+		return lang.L("Renew “{{.Name}}”: its fragments expired on {{.Date}}.", args)
 	case it.ExpiresSoon(now):
-		return lang.L("Renew “{{.Name}}”: its escrow expires on {{.Date}}.", args)
+		return lang.L("Renew “{{.Name}}”: its fragments expire on {{.Date}}.", args)
 	case days == state.DefaultReminderDays && since < 2*days:
 		return lang.L("Renew “{{.Name}}”: it is a year since the last renewal ({{.Last}}).", args)
 	}
@@ -156,7 +156,7 @@ func (u *UI) notifyDue(seen map[string]bool) map[string]bool {
 	if len(fresh) > 0 {
 		u.doAndWait(func() {
 			u.App.SendNotification(fyne.NewNotification(lang.L("Passcrow: renewal due"),
-				lang.L("Renew the recovery of {{.Names}} so it keeps working. Open Passcrow to renew.", map[string]any{"Names": strings.Join(fresh, ", ")})))
+				lang.L("Renewal is due for {{.Names}}. Open Passcrow and renew, so recovery keeps working.", map[string]any{"Names": quotedNames(fresh)})))
 			if _, ok := u.Current().(*Overview); ok {
 				u.renewalDismissed = false
 				u.ShowOverview()
@@ -164,4 +164,14 @@ func (u *UI) notifyDue(seen map[string]bool) map[string]bool {
 		})
 	}
 	return now
+}
+
+// quotedNames are item names in quotes, as the user's language writes
+// them: a name such as "soon" must not read as part of the sentence.
+func quotedNames(names []string) string {
+	var q []string
+	for _, n := range names {
+		q = append(q, lang.L("“{{.Name}}”", map[string]any{"Name": n}))
+	}
+	return strings.Join(q, ", ")
 }

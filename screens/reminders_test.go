@@ -92,7 +92,7 @@ func TestRenewalBanner(t *testing.T) {
 	clock.set(items[0].Expires.Add(-20 * 24 * time.Hour))
 	u.ShowOverview()
 	r = u.Current().(*Overview).Reminders
-	want := "its escrow expires on " + date(items[0].Expires)
+	want := "its fragments expire on " + date(items[0].Expires)
 	if r.Due == nil || !strings.Contains(r.Lines["Disk"].Text, want) {
 		t.Fatalf("20 days before expiry the banner is %v, want %q", r.Lines, want)
 	}

@@ -34,7 +34,7 @@ func TestTypedRenewalKeepsPreviousEscrows(t *testing.T) {
 		ov = u.Current().(*Overview)
 		shown = texts(ov.Cards["Disk"])
 	})
-	want := "Previous escrows are kept until " + date(before[0].Places[0].Expires)
+	want := "The previous fragments are kept until " + date(before[0].Places[0].Expires)
 	if !containsText(shown, want) || ov.Previous["Disk"] == nil {
 		t.Fatalf("the card after a typed renewal shows %q, want %q and a Forget previous escrows button", shown, want)
 	}

@@ -26,7 +26,8 @@ type RestoreMailbox struct {
 	Look     *widget.Button
 	Copies   *widget.RadioGroup
 	Fetch    *widget.Button
-	Error    *widget.Label
+	Error    *widget.Label // the sentence of Problem
+	Problem  *ErrorView
 
 	// The trust page.
 	Servers *widget.Label
@@ -67,6 +68,7 @@ func (u *UI) ShowRestoreMailbox() {
 	s.Fetch.Disable()
 	s.Error = para("")
 	s.Error.Importance = widget.DangerImportance
+	s.Problem = wrapErrorLabel(s.Error)
 	body := container.NewVBox(
 		para(lang.L("If you kept a copy of a recovery pack in a mailbox of yours, log in to bring it back to this computer. The copy alone cannot open anything: you still need the codes and the other places.")),
 		widget.NewForm(
@@ -77,7 +79,7 @@ func (u *UI) ShowRestoreMailbox() {
 		),
 		container.NewHBox(s.Look),
 		s.Copies,
-		s.Error,
+		s.Problem,
 	)
 	u.show(s, page(lang.L("Restore from my mailbox"), container.NewVScroll(body), widget.NewButton(lang.L("Cancel"), u.Start), s.Fetch))
 	u.Win.Canvas().Focus(s.Host)
@@ -86,11 +88,11 @@ func (u *UI) ShowRestoreMailbox() {
 func (s *RestoreMailbox) onLook() {
 	a, err := state.MailAccount(s.Host.Text, s.User.Text, securities()[s.Security.Selected])
 	if err != nil {
-		s.Error.SetText(errText(err))
+		s.Problem.Set(errText(err), "") // a plain word about what was typed
 		return
 	}
 	s.acct = a
-	s.Error.SetText("")
+	s.Problem.Clear()
 	s.Look.Disable()
 	s.done = make(chan struct{})
 	done, pw := s.done, s.Password.Text
@@ -102,11 +104,11 @@ func (s *RestoreMailbox) onLook() {
 		s.ui.doAndWait(func() {
 			s.Look.Enable()
 			if err != nil {
-				s.Error.SetText(lang.L("Could not look in the mailbox: {{.Err}}", map[string]any{"Err": errText(err)}))
+				s.Problem.Explain(s.ui, lang.L("Could not look in the mailbox."), err)
 				return
 			}
 			if len(copies) == 0 {
-				s.Error.SetText(lang.L("This mailbox holds no copy of a recovery pack."))
+				s.Problem.Set(lang.L("This mailbox holds no copy of a recovery pack."), "")
 				return
 			}
 			var names []string
@@ -137,7 +139,7 @@ func (s *RestoreMailbox) onFetch() {
 		s.ui.doAndWait(func() {
 			s.Fetch.Enable()
 			if err != nil {
-				s.Error.SetText(lang.L("Could not restore it: {{.Err}}", map[string]any{"Err": errText(err)}))
+				s.Problem.Explain(s.ui, lang.L("Could not restore it."), err)
 				return
 			}
 			s.Password.SetText("")

@@ -113,7 +113,8 @@ func (t *TorSettings) onUse(on bool) {
 	}
 	if err := t.ui.State.SetTorProxy(url); err != nil {
 		t.Status.Importance = widget.DangerImportance
-		t.Status.SetText(lang.L("Could not change the Tor setting: {{.Err}}", map[string]any{"Err": errText(err)}))
+		t.Status.SetText(lang.L("Could not change the Tor setting."))
+		t.ui.showErrorSaying(lang.L("Could not change the Tor setting."), err)
 		return
 	}
 	t.show()

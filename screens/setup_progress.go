@@ -21,7 +21,7 @@ func (s *Setup) reviewText() string {
 	p := s.Plan
 	var b strings.Builder
 	b.WriteString(lang.L("Name: {{.Name}}", map[string]any{"Name": p.Name}) + "\n")
-	b.WriteString(lang.L("Secret: {{.Size}} bytes, kept encrypted", map[string]any{"Size": len(p.Secret)}) + "\n")
+	b.WriteString(lang.L("Secret: {{.What}}, kept encrypted", map[string]any{"What": secretWords(p.Secret)}) + "\n")
 	b.WriteString(policyText(p) + "\n\n")
 	for _, a := range p.Assignments() {
 		_, addr, _ := strings.Cut(a.Identity, ":")
@@ -97,6 +97,7 @@ func (s *Setup) startProtect() {
 				s.CopyResult.SetText(copied)
 				s.showStep(stepDone)
 				s.Error.SetText(protectWarning(err))
+				s.ui.showErrorSaying(protectWarning(err), err) // the detail, behind Details
 				return
 			}
 			if err != nil {
@@ -104,7 +105,8 @@ func (s *Setup) startProtect() {
 				if errors.Is(err, state.ErrCanceled) {
 					s.Error.SetText(lang.L("Cancelled. Nothing was changed."))
 				} else {
-					s.Error.SetText(lang.L("Could not protect it: {{.Err}}", map[string]any{"Err": errText(err)}))
+					s.Error.SetText(plainSentence(lang.L("Could not protect it. Nothing was changed: you can try again."), err))
+					s.ui.showErrorSaying(lang.L("Could not protect it. Nothing was changed: you can try again."), err)
 				}
 				return
 			}
@@ -158,7 +160,7 @@ func stageLabel(stage string) string {
 	case state.StageSending:
 		return lang.L("Sending")
 	case state.StagePaying:
-		return lang.L("Paying with a puzzle")
+		return lang.L("Proving this request is not spam")
 	case state.StageDone:
 		return lang.L("Done")
 	case state.StageShortExpiry:
@@ -178,5 +180,8 @@ func protectWarning(err error) string {
 	if errors.Is(err, state.ErrOldNotDeleted) {
 		lines = append(lines, lang.L("The new fragments are in place, but some old ones could not be deleted. They expire by themselves."))
 	}
-	return strings.Join(append(lines, lang.L("What went wrong: {{.Cause}}", map[string]any{"Cause": errText(err)})), "\n")
+	if len(lines) == 0 {
+		lines = append(lines, lang.L("It is protected, but something went wrong afterwards."))
+	}
+	return strings.Join(lines, "\n")
 }

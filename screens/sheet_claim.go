@@ -32,7 +32,8 @@ type SheetClaim struct {
 	Code    *widget.Entry
 	UseCode *widget.Button
 	Info    *widget.Label
-	Error   *widget.Label
+	Error   *widget.Label // the sentence of Problem
+	Problem *ErrorView
 
 	done chan struct{} // closed when the last step finished (tests)
 }
@@ -44,6 +45,7 @@ func (u *UI) ShowSheetClaim() {
 	s.Info = para("")
 	s.Error = para("")
 	s.Error.Importance = widget.DangerImportance
+	s.Problem = wrapErrorLabel(s.Error)
 	if h, err := u.State.KeptClaim(); err != nil {
 		s.Error.SetText(errText(err))
 	} else if h != nil {
@@ -60,7 +62,7 @@ func (u *UI) ShowSheetClaim() {
 	s.Next.Importance = widget.HighImportance
 	body := container.NewVBox(
 		para(lang.L("Someone left you a recovery sheet. Type or paste the key printed on it, or open a photo of its QR code. A code will be mailed to you; after a waiting period you get what the sheet's owner left for you.")),
-		s.Key, container.NewHBox(s.Photo), s.Error,
+		s.Key, container.NewHBox(s.Photo), s.Problem,
 	)
 	u.show(s, page(lang.L("I have a recovery sheet"), container.NewVScroll(body), widget.NewButton(lang.L("Cancel"), u.Start), s.Next))
 	u.Win.Canvas().Focus(s.Key)
@@ -87,7 +89,7 @@ func (s *SheetClaim) usePhoto(r io.ReadCloser) {
 		text, err := state.ReadQR(r)
 		s.ui.doAndWait(func() {
 			if err != nil {
-				s.Error.SetText(lang.L("Could not read a QR code in that picture: {{.Err}}", map[string]any{"Err": errText(err)}))
+				s.Problem.ExplainAs(s.ui, lang.L("Could not read a QR code in that picture. Try a sharper photo, or type the key."), err)
 				return
 			}
 			s.Key.SetText(text)
@@ -101,9 +103,9 @@ func (s *SheetClaim) onKey(text string) {
 	h, err := s.ui.State.StartClaim(text)
 	if err != nil {
 		if places := state.TypoPlaces(err); places != nil {
-			s.Error.SetText(typoText(places))
+			s.Problem.Set(typoText(places), "")
 		} else {
-			s.Error.SetText(errText(err))
+			s.Problem.Set(errText(err), "") // the key as typed: plain words
 		}
 		return
 	}
@@ -123,7 +125,7 @@ func (s *SheetClaim) showCode() {
 	s.UseCode.Disable()
 	s.Info.SetText(lang.L("Asking {{.Server}} to send you a code…", map[string]any{"Server": s.claim.Server}))
 	again := widget.NewButtonWithIcon(lang.L("Send a new code"), theme.MailSendIcon(), s.begin)
-	body := container.NewVBox(s.Info, container.NewBorder(nil, nil, nil, s.UseCode, s.Code), again, s.Error)
+	body := container.NewVBox(s.Info, container.NewBorder(nil, nil, nil, s.UseCode, s.Code), again, s.Problem)
 	u.show(s, page(lang.L("I have a recovery sheet"), container.NewVScroll(body), widget.NewButton(lang.L("Close"), u.Start)))
 }
 
@@ -141,7 +143,7 @@ func (s *SheetClaim) begin() {
 				s.claimError(err)
 				return
 			}
-			s.Error.SetText("")
+			s.Problem.Clear()
 			s.Info.SetText(lang.L("A code was sent to {{.Hint}}. Type it here.", map[string]any{"Hint": hint}))
 			s.Code.Enable()
 			s.UseCode.Enable()
@@ -181,15 +183,15 @@ func (s *SheetClaim) claimError(err error) {
 		s.Code.SetText("")
 		s.Code.Disable()
 		s.UseCode.Disable()
-		s.Error.SetText("")
+		s.Problem.Clear()
 		s.Info.SetText(lang.L("You can finish on {{.Date}}. The owner has been told and can stop this. Come back then: Passcrow keeps the sheet's key in the keychain until you finish.", map[string]any{"Date": dateWords(pe.Until)}))
 		return
 	}
 	if errors.Is(err, state.ErrWrongCode) {
-		s.Error.SetText(lang.L("That code was not accepted. Check it, or ask for a new one."))
+		s.Problem.Set(lang.L("That code was not accepted. Check it, or ask for a new one."), "")
 		return
 	}
-	s.Error.SetText(errText(err))
+	s.Problem.Explain(s.ui, "", err)
 }
 
 // typoText says where a typed key's typos are.

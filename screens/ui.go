@@ -73,6 +73,10 @@ type UI struct {
 	// dialog's view (tests look at it).
 	Log       *logfile.Log
 	lastError *ErrorView
+	// recoveries are the recoveries that asked for codes in this
+	// session, by item: starting again asks before voiding their codes
+	// (recover_ask.go). Touched on the UI goroutine only.
+	recoveries map[string]*state.Recovery
 	// dueChecked, when set before WatchDue, gets a value after each
 	// check (tests wait on it).
 	dueChecked chan struct{}
@@ -247,7 +251,7 @@ func (u *UI) startDemo(done func(*state.Demo)) {
 		u.doAndWait(func() {
 			prog.Hide()
 			if err != nil {
-				u.showError(err)
+				u.showErrorSaying(lang.L("The demo server could not start."), err)
 				return
 			}
 			done(d)

@@ -35,7 +35,7 @@ func TestDueNotificationWhileRunning(t *testing.T) {
 	test.AssertNotificationSent(t, nil, tick)
 
 	clock.set(items[0].Renewed.Add(366 * 24 * time.Hour))
-	want := fyne.NewNotification("Passcrow: renewal due", "Renew the recovery of Disk so it keeps working. Open Passcrow to renew.")
+	want := fyne.NewNotification("Passcrow: renewal due", "Renewal is due for “Disk”. Open Passcrow and renew, so recovery keeps working.")
 	test.AssertNotificationSent(t, want, tick)
 	var banner string
 	look(u, func() {

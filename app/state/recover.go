@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
@@ -28,6 +29,8 @@ type Recovery struct {
 	Name       string
 	Challenges []Challenge
 	Need       int
+	now        func() time.Time
+	resent     map[string]Challenge // the newest code asked for, by prefix (under mu)
 	rec        *recovery.Recovery
 	records    []recovery.Record
 	lang       string
@@ -44,6 +47,10 @@ type Challenge struct {
 	Prefix, Hint, ActionURL string
 	LinkRefused             bool
 	Err                     error
+	// Sent is when the code was asked for; Expires when it stops
+	// working: the server's word, else the protocol's default after
+	// Sent (the mail says so too).
+	Sent, Expires time.Time
 }
 
 // StartRecovery asks every location of the item to send its code, in the
@@ -66,8 +73,9 @@ func (s *State) StartRecovery(ctx context.Context, name string) (*Recovery, erro
 			}
 		}
 	}
+	r.now, r.resent = s.now, map[string]Challenge{}
 	for _, c := range r.rec.RequestCodesSpread(ctx, r.lang, spreadFor(recovery.PackServers(p)), s.spreadWaitProgress) { // tor.go
-		r.Challenges = append(r.Challenges, challengeOf(c.Record, c.Challenge, c.Err))
+		r.Challenges = append(r.Challenges, challengeOf(c.Record, c.Challenge, c.Err, r.now()))
 	}
 	if ctx.Err() != nil {
 		return nil, ErrCanceled
@@ -78,9 +86,13 @@ func (s *State) StartRecovery(ctx context.Context, name string) (*Recovery, erro
 	return r, nil
 }
 
-func challengeOf(rec recovery.Record, c recovery.Challenge, err error) Challenge {
+func challengeOf(rec recovery.Record, c recovery.Challenge, err error, sent time.Time) Challenge {
 	ch := Challenge{Prefix: rec.Prefix, Hint: rec.Hint, Err: err}
 	if err == nil {
+		ch.Sent, ch.Expires = sent, c.Expires
+		if ch.Expires.IsZero() || !ch.Expires.After(sent) {
+			ch.Expires = sent.Add(recovery.DefaultCodeTimeout)
+		}
 		ch.ActionURL = c.ActionURL
 		ch.LinkRefused = c.ActionURLRefused != ""
 		if c.Hint != "" {
@@ -105,9 +117,43 @@ func (r *Recovery) ResendCode(ctx context.Context, prefix string) (Challenge, er
 	}
 	c, err := k.Challenge(ctx, rec, r.lang)
 	if err != nil {
-		return challengeOf(rec, c, err), canceled(ctx, err)
+		return challengeOf(rec, c, err, r.now()), canceled(ctx, err)
 	}
-	return challengeOf(rec, c, nil), nil
+	ch := challengeOf(rec, c, nil, r.now())
+	r.mu.Lock()
+	r.resent[prefix] = ch
+	r.mu.Unlock()
+	return ch, nil
+}
+
+// Sent is where each code went, the newest of each location (after
+// ResendCode), with whether its fragment is in already.
+func (r *Recovery) Sent() (sent []Challenge, received map[string]bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	received = map[string]bool{}
+	for _, c := range r.Challenges {
+		if n, ok := r.resent[c.Prefix]; ok {
+			c = n
+		}
+		sent = append(sent, c)
+		received[c.Prefix] = r.received[c.Prefix]
+	}
+	return sent, received
+}
+
+// CodesOut are the codes sent for this recovery that still work at now:
+// not received yet, not expired. A new recovery of the item would void
+// them, so the app asks first.
+func (r *Recovery) CodesOut(now time.Time) []Challenge {
+	sent, received := r.Sent()
+	var out []Challenge
+	for _, c := range sent {
+		if c.Err == nil && !received[c.Prefix] && now.Before(c.Expires) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Submit routes a code by its prefix and fetches that location's
