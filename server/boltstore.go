@@ -52,6 +52,7 @@ type BoltStore struct {
 	ops     chan boltOp
 	stopped chan struct{}
 	journal *escrowCommitter
+	sends   sendCache // send counts, written behind (lockout_bolt.go)
 }
 
 var _ Store = (*BoltStore)(nil)

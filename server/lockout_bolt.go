@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -13,7 +14,8 @@ import (
 
 // BoltStore keeps guess records and send counts on disk, beside the
 // escrows and through the same batched, fsynced writer: a guess budget
-// that a restart forgot would be no budget. Each value starts with its
+// that a restart forgot would be no budget. Send counts are written
+// behind the request (UpdateSends). Each value starts with its
 // 8-byte big-endian expiration, as escrows do, and is indexed in the
 // expiry bucket under its own tag, so Sweep finds it.
 var (
@@ -52,17 +54,71 @@ func (s *BoltStore) UpdateGuesses(ctx context.Context, id string, now time.Time,
 	})
 }
 
+// UpdateSends answers from memory and writes the count to the file
+// behind the request, in the next batched commit, without waiting for
+// its fsync: a code costs no fsync for its count, and a restart still
+// finds the counts (all but those of the last moments before a crash).
+// The file is read for a key only the first time it is asked for.
 func (s *BoltStore) UpdateSends(ctx context.Context, key string, now time.Time, fn func(*Sends) error) error {
-	return s.write(ctx, func(tx *bolt.Tx) error {
-		var c Sends
-		if err := getRecord(tx, bucketSends, []byte(key), now, &c); err != nil {
+	c := &s.sends
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[string]Sends)
+	}
+	v, ok := c.m[key]
+	if !ok {
+		err := s.db.View(func(tx *bolt.Tx) error {
+			return getRecord(tx, bucketSends, []byte(key), now, &v)
+		})
+		if err != nil {
 			return err
 		}
-		if err := fn(&c); err != nil {
-			return err
+	}
+	if !alive(v.Expiration, now) {
+		v = Sends{}
+	}
+	if err := fn(&v); err != nil {
+		return err
+	}
+	// Queued under c.mu, so the file gets the counts of one key in the
+	// order they were made.
+	if err := s.writeBehind(func(tx *bolt.Tx) error {
+		return putRecord(tx, bucketSends, tagSends, []byte(key), v.Expiration, v)
+	}); err != nil {
+		return err
+	}
+	c.m[key] = v
+	return nil
+}
+
+// sendCache holds the send counts a BoltStore has read or written. Its
+// zero value is ready.
+type sendCache struct {
+	mu sync.Mutex
+	m  map[string]Sends
+}
+
+// sweep forgets expired counts (the file's go in sweepLimits).
+func (c *sendCache) sweep(now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, v := range c.m {
+		if !alive(v.Expiration, now) {
+			delete(c.m, k)
 		}
-		return putRecord(tx, bucketSends, tagSends, []byte(key), c.Expiration, c)
-	})
+	}
+}
+
+// writeBehind queues fn for the writer and returns without waiting.
+func (s *BoltStore) writeBehind(fn func(tx *bolt.Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.ops <- boltOp{fn: fn, done: make(chan error, 1)}
+	return nil
 }
 
 // ServerSecret keeps the secret in the file, so a restart keeps the
@@ -135,6 +191,7 @@ func taggedIndexKey(tag byte, key []byte, exp int64) []byte {
 func (s *BoltStore) sweepLimits(ctx context.Context, now time.Time) (int, error) {
 	const chunk = 1000
 	total := 0
+	s.sends.sweep(now)
 	for _, t := range []struct {
 		tag    byte
 		bucket []byte
