@@ -55,8 +55,9 @@ type Sends struct {
 	Day        int   `json:"d"` // sent since DayStart
 }
 
-// Store keeps escrows, verification codes and spent payment tokens. Keys
-// are bare escrow ids. Implementations must be safe for concurrent use;
+// Store keeps escrows, verification codes, spent payment tokens, guess
+// records of escrows, send counts of recipients and the server secret.
+// Keys are bare escrow ids. Implementations must be safe for concurrent use;
 // expired entries must read as absent even before Sweep removes them.
 // A missing key on delete is not an error.
 //
