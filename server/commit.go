@@ -377,13 +377,12 @@ func (c *escrowCommitter) queueApply() {
 
 // flushPending hands every journaled escrow to the writer before the
 // caller queues a write of its own, which then sees them.
+//
+// It goes through queueMu even when nothing waits: a hand-over of the
+// committer's may have taken the escrows and not yet sent them, and the
+// caller's write must queue behind it.
 func (c *escrowCommitter) flushPending() {
-	c.mu.RLock()
-	n := len(c.unqueued)
-	c.mu.RUnlock()
-	if n > 0 {
-		c.queueApply()
-	}
+	c.queueApply()
 }
 
 // claim reserves id for a creation, or reports ErrExists if one is on its
