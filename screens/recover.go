@@ -555,7 +555,7 @@ func (u *UI) importPack() {
 			}
 			u.do(func() {
 				if err != nil {
-					u.showError(err)
+					u.showImportError(err) // stale.go
 					return
 				}
 				u.ShowRecovery(name)

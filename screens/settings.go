@@ -25,6 +25,8 @@ type Settings struct {
 	Autostart *widget.Check
 	Tor       *TorSettings // settings_tor.go
 	Error     *widget.Label
+	// DemoStart and DemoMailbox control the local demo server.
+	DemoStart, DemoMailbox *widget.Button
 }
 
 var languageNames = []string{"", "en", "is"}
@@ -104,6 +106,7 @@ func (u *UI) ShowSettings() {
 		widget.NewLabelWithStyle(lang.L("Servers"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.Servers,
 		container.NewBorder(nil, nil, nil, add, s.NewServer),
+		s.demoBox(), // settings_demo.go
 		widget.NewSeparator(),
 		form,
 		s.Autostart,

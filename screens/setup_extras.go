@@ -119,7 +119,7 @@ func packBesideText() string {
 
 // doneExtras are the done step's actions for printed sheets and an heir.
 func (s *Setup) doneExtras() fyne.CanvasObject {
-	box := container.NewVBox(s.CopyResult)
+	box := container.NewVBox(s.CopyResult, s.staleCopiesNote()) // stale.go
 	s.OpenSheets, s.HeirSheet = nil, nil
 	name := s.Plan.Name
 	files, _ := s.ui.State.SheetFiles(name)

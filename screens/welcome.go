@@ -24,6 +24,13 @@ type Welcome struct {
 
 // ShowWelcome shows the first-run screen.
 func (u *UI) ShowWelcome() {
+	// Items protected with the command line in the same store come
+	// first: this is not a first run for them.
+	if items, err := u.State.Items(); err == nil && len(items) > 0 && !u.State.Welcomed() {
+		u.State.SetWelcomed()
+		u.ShowOverview()
+		return
+	}
 	s := &Welcome{ui: u}
 	s.Start = widget.NewButtonWithIcon(lang.L("Protect something"), theme.ContentAddIcon(), s.onStart)
 	s.Start.Importance = widget.HighImportance

@@ -36,14 +36,18 @@ type Demo struct {
 // one). Its data lives in dir (the outbox in dir/outbox); dir must be
 // private to the user, since the outbox holds live codes. It listens on
 // the port it had last time when that is free, since the packs made with
-// it remember its URL.
+// it remember its URL. When items made with it name that port, it starts
+// there or not at all (ErrDemoPortTaken): on another port they would
+// not find it.
 func (s *State) StartDemo(dir string) (*Demo, error) {
+	port, needed := s.demoItemsPort()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.demo != nil {
 		return s.demo, nil
 	}
-	d, err := startDemo(dir, s.prefs.IntWithFallback(prefDemoPort, 0))
+	d, err := startDemo(dir, port, needed)
+	s.demoErr = err
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +63,7 @@ func (s *State) Demo() *Demo {
 	return s.demo
 }
 
-func startDemo(dir string, port int) (*Demo, error) {
+func startDemo(dir string, port int, samePort bool) (*Demo, error) {
 	if err := privateDir(dir); err != nil {
 		return nil, fmt.Errorf("demo server: %w", err)
 	}
@@ -81,6 +85,10 @@ func startDemo(dir string, port int) (*Demo, error) {
 		return nil, fmt.Errorf("demo server: %w", err)
 	}
 	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil && port != 0 && samePort {
+		srv.Close()
+		return nil, &DemoPortError{Port: port, Err: err}
+	}
 	if err != nil && port != 0 {
 		ln, err = net.Listen("tcp", "127.0.0.1:0")
 	}

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/passcrow/passcrow-desktop/internal/packstore"
 	"github.com/passcrow/passcrow-desktop/recovery"
 	"github.com/passcrow/passcrow-desktop/recovery/friend"
 	"github.com/passcrow/passcrow-desktop/recovery/heir"
@@ -52,7 +51,9 @@ func client(server string) (*recovery.Client, error) {
 		return nil, err
 	}
 	if loopback(server) {
-		c.Interval = 0
+		// Ours (the demo, in this process): no gap, and when it does
+		// not answer, waiting and retrying will not bring it back.
+		c.Interval, c.Attempts, c.Backoff, c.Timeout = 0, 2, 100*time.Millisecond, 15*time.Second
 	}
 	clients[key] = c
 	return c, nil
@@ -213,6 +214,8 @@ func (s *State) Protect(ctx context.Context, p Plan, progress ProgressFunc) erro
 	}
 	// The item is protected from here on: what fails now is a warning,
 	// and the old escrows are dealt with whatever happens to the plan.
+	// Every place took its fragment just now: it is seen working.
+	s.markWorking(p.Name)
 	var warn error
 	if err := s.afterPlaced(p, pack); err != nil {
 		warn = fmt.Errorf("%w: %w", ErrPlanNotSaved, err)
@@ -239,24 +242,4 @@ var ErrPlanNotSaved = errors.New("it is protected, but its addresses could not b
 // was saved: the item is protected and err is only a warning.
 func Protected(err error) bool {
 	return err != nil && (errors.Is(err, ErrOldNotDeleted) || errors.Is(err, ErrPlanNotSaved))
-}
-
-// Forget deletes an item's escrows, then its pack; first those of a
-// previous pack kept for it.
-func (s *State) Forget(ctx context.Context, name string) error {
-	p, err := s.loadPack(name)
-	if err != nil {
-		return err
-	}
-	if err := s.ForgetPrevious(ctx, name); err != nil {
-		return err
-	}
-	if err := recovery.Forget(ctx, p, keepers()); err != nil {
-		return canceled(ctx, err)
-	}
-	if err := packstore.Delete(s.packs(), name); err != nil {
-		return err
-	}
-	_ = s.packs().Delete(planPrefix + name)
-	return nil
 }

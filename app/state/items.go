@@ -10,11 +10,20 @@ type Item struct {
 	Threshold   int
 	Created     time.Time
 	Renewed     time.Time // last renewal, or Created
+	NotRenewed  bool      // never renewed: Renewed is Created
 	Expires     time.Time // the earliest escrow expiry
 	// HasPrevious says a previous pack is kept after a renewal with a
 	// typed secret, its escrows until PreviousUntil (zero: unknown).
 	HasPrevious   bool
 	PreviousUntil time.Time
+	// Demo says it was made with the local demo server, which must run
+	// for it to work.
+	Demo bool
+	// Unchecked says it was brought in from a file and not yet seen
+	// working; Missing is how many places a check found without their
+	// fragment (stale.go).
+	Unchecked bool
+	Missing   int
 }
 
 // A Place is where one fragment of an item is kept.

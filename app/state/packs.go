@@ -50,6 +50,7 @@ func (s *State) Items() ([]Item, error) {
 		return nil, err
 	}
 	var items []Item
+	demo := s.demoURL()
 	for _, n := range names {
 		p, err := s.loadPack(n)
 		if err != nil {
@@ -58,6 +59,8 @@ func (s *State) Items() ([]Item, error) {
 		}
 		it := itemOf(n, p)
 		it.PreviousUntil, it.HasPrevious = s.previousUntil(n)
+		it.Demo = usesDemo(p, demo)
+		s.checked(&it, p) // stale.go
 		items = append(items, it)
 	}
 	return items, nil
@@ -73,7 +76,7 @@ func itemOf(name string, p *recovery.Pack) Item {
 		Expires:     p.NextExpiry(),
 	}
 	if it.Renewed.IsZero() {
-		it.Renewed = p.Created
+		it.Renewed, it.NotRenewed = p.Created, true
 	}
 	for _, r := range p.Records {
 		pl := Place{Prefix: r.Prefix, Hint: r.Hint}
@@ -137,7 +140,10 @@ func (s *State) Renewable(name string) bool {
 
 // Import reads a pack file, ours or a reference .passcrow, and stores it
 // under name (or, with no name given, the pack's own name), made unique:
-// it never writes over a stored item. It returns the name used.
+// it never writes over a stored item. It returns the name used. An older
+// copy of a kept item is refused (*OlderPackError), and so is one kept
+// already (*SamePackError); the item is marked as not yet seen working
+// (stale.go).
 func (s *State) Import(data []byte, name string) (string, error) {
 	p, err := recovery.ParsePack(data)
 	if err != nil {
@@ -146,6 +152,9 @@ func (s *State) Import(data []byte, name string) (string, error) {
 		if rerr != nil {
 			return "", fmt.Errorf("not a recovery pack: %w", errors.Join(err, rerr))
 		}
+	}
+	if err := s.checkNotStale(p); err != nil {
+		return "", err
 	}
 	if name == "" {
 		name = p.Name
@@ -164,7 +173,14 @@ func (s *State) Import(data []byte, name string) (string, error) {
 		}
 		name = fmt.Sprintf("%s (%d)", base, i)
 	}
-	return name, s.savePack(name, p)
+	if err := s.markUnchecked(name); err != nil {
+		return "", err
+	}
+	if err := s.savePack(name, p); err != nil {
+		s.markWorking(name)
+		return "", err
+	}
+	return name, nil
 }
 
 // Export returns the stored pack file of an item, for a hard copy.

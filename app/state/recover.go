@@ -37,6 +37,7 @@ type Recovery struct {
 
 	mu       sync.Mutex
 	received map[string]bool // by prefix
+	opened   func()          // the secret came back: the pack works (stale.go)
 }
 
 // A Challenge says where one code went. ActionURL is a page the server
@@ -61,7 +62,8 @@ func (s *State) StartRecovery(ctx context.Context, name string) (*Recovery, erro
 		return nil, err
 	}
 	r := &Recovery{Name: name, Need: p.Need(), rec: recovery.NewRecovery(p, keepers()),
-		records: p.Records, lang: s.Language(), received: map[string]bool{}}
+		records: p.Records, lang: s.Language(), received: map[string]bool{},
+		opened: func() { s.markWorking(name) }}
 	if r.lang == "" {
 		r.lang = "en"
 	}
@@ -203,6 +205,9 @@ func (r *Recovery) Secret() (secret []byte, wrong []Challenge, err error) {
 			return nil, wrong, ErrNoMatch
 		}
 		return nil, wrong, err
+	}
+	if r.opened != nil {
+		r.opened()
 	}
 	return secret, wrong, nil
 }

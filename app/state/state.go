@@ -30,8 +30,9 @@ type State struct {
 	noKeychain error          // why the keychain cannot be used, or nil
 	fileDir    string         // where packs go as files without a keychain
 
-	mu   sync.Mutex
-	demo *Demo
+	mu      sync.Mutex
+	demo    *Demo
+	demoErr error // why the demo last failed to start (demo_items.go)
 
 	waitMu sync.Mutex
 	onWait func(time.Duration) // see OnSpreadWait (tor.go)
