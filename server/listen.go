@@ -30,7 +30,7 @@ type ServeOptions struct {
 	// are not cut: Server.Close waits for them before closing the store.
 	ShutdownTimeout time.Duration
 	// Logger gets net/http's own complaints (TLS handshake errors and the
-	// like); default slog.Default().
+	// like), redacted (logs.go); default slog.Default().
 	Logger *slog.Logger
 }
 
@@ -78,7 +78,7 @@ func ServeWith(ctx context.Context, ln net.Listener, h http.Handler, opt ServeOp
 		Protocols:         &protocols,
 		// "OPTIONS *" would get net/http's empty 200; let it be our 404.
 		DisableGeneralOptionsHandler: true,
-		ErrorLog:                     slog.NewLogLogger(opt.Logger.Handler(), slog.LevelWarn),
+		ErrorLog:                     slog.NewLogLogger(Redacting(opt.Logger.Handler()), slog.LevelWarn),
 		BaseContext:                  func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
