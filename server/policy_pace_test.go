@@ -30,7 +30,7 @@ func TestPolicyStatesPace(t *testing.T) {
 			for range 2 { // the second answer reuses the formatted values
 				w := httptest.NewRecorder()
 				srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/passcrow/policy", nil))
-				if w.Code != http.StatusOK || string(w.Body.Bytes()) != string(srv.policyJSON) {
+				if w.Code != http.StatusOK || w.Body.String() != string(srv.policyJSON) {
 					t.Fatalf("HTTP %d %s", w.Code, w.Body)
 				}
 				if got := w.Header().Get(HeaderRate); got != tc.rate {

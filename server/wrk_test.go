@@ -59,7 +59,7 @@ func TestWrk(t *testing.T) {
 	var table strings.Builder
 	fmt.Fprintf(&table, "load average before: %s", loadavg())
 	syncBefore := fdatasyncRate(t, t.TempDir(), 2*time.Second)
-	fmt.Fprintf(&table, "%-13s %-9s %3s %9s %9s %9s\n", "endpoint", "store", "c", "req/s", "p50", "p99")
+	fmt.Fprintf(&table, "%-20s %-9s %3s %9s %9s %9s\n", "endpoint", "store", "c", "req/s", "p50", "p99")
 	got := map[string]wrkResult{}
 	for _, store := range stores {
 		for _, ep := range []string{wire.MethodPolicy, wire.MethodEscrow, wire.MethodVerification, wire.MethodRecovery} {
@@ -70,7 +70,7 @@ func TestWrk(t *testing.T) {
 				}
 				r := wrkRun(t, wrkPath, ep, store, dsn, conc.threads, conc.conns, dur)
 				got[fmt.Sprintf("%s/%s/%d", store, ep, conc.conns)] = r
-				fmt.Fprintf(&table, "%-13s %-9s %3d %9.0f %9s %9s\n", ep, store, conc.conns, r.rate, fmtLatency(r.p50), fmtLatency(r.p99))
+				fmt.Fprintf(&table, "%-20s %-9s %3d %9.0f %9s %9s\n", ep, store, conc.conns, r.rate, fmtLatency(r.p50), fmtLatency(r.p99))
 				t.Logf("%s %s c%d: %.0f req/s, p50 %v, p99 %v", ep, store, conc.conns, r.rate, r.p50, r.p99)
 			}
 		}
@@ -107,7 +107,7 @@ func targetLines(got map[string]wrkResult, stores []string, sync float64) string
 		if rate < want*against {
 			verdict = "NOT met"
 		}
-		fmt.Fprintf(&b, "  %-28s %8.0f / %-6.0f = %5.2fx (target >= %gx %s) %s\n", name, rate, against, rate/against, want, what, verdict)
+		fmt.Fprintf(&b, "  %-30s %8.0f / %-6.0f = %5.2fx (target >= %gx %s) %s\n", name, rate, against, rate/against, want, what, verdict)
 	}
 	for _, store := range stores {
 		line(store+" escrow c1", got[store+"/escrowrequest/1"].rate, sync, 0.7, "fdatasync")
