@@ -106,7 +106,7 @@ func TestActionURLFromHostileServerIsDropped(t *testing.T) {
 	c := quickClient(t, front.URL)
 	keeper := &recovery.PasscrowKeeper{Client: func(string) (*recovery.Client, error) { return c, nil }}
 	ctx := context.Background()
-	for _, tc := range []struct {
+	for i, tc := range []struct {
 		sent, want, refused string
 	}{
 		{"https://passcrow.example.org/confirm?t=1", "https://passcrow.example.org/confirm?t=1", ""},
@@ -121,8 +121,9 @@ func TestActionURLFromHostileServerIsDropped(t *testing.T) {
 		mu.Lock()
 		sent = tc.sent
 		mu.Unlock()
-		// One escrow per link: our server sends one code a minute per escrow.
-		loc, err := recovery.NewPasscrowLocation(c, "email:alice@example.org")
+		// One escrow and address per link: our server sends one code a
+		// minute per escrow, and 6 an hour to one address.
+		loc, err := recovery.NewPasscrowLocation(c, "email:alice"+strconv.Itoa(i)+"@example.org")
 		if err != nil {
 			t.Fatal(err)
 		}
