@@ -114,7 +114,7 @@ func (s *Setup) copyPack(ctx context.Context, plan state.Plan) string {
 
 // packBesideText explains mailbox.ErrPackBesideFragments.
 func packBesideText() string {
-	return lang.L("No copy of the pack was kept: that mailbox holds enough pieces of the key that whoever reads it could recover your secret with the pack. Keep the copy in another mailbox, or save the pack to a file.")
+	return lang.L("No copy of the pack was kept: that mailbox holds, or gets the codes for, enough pieces of the key that whoever reads it could recover your secret with the pack. Keep the copy in another mailbox, or save the pack to a file.")
 }
 
 // doneExtras are the done step's actions for printed sheets and an heir.

@@ -14,7 +14,7 @@ import (
 // SavePackCopy keeps a copy of an item's pack in a mailbox of the user's,
 // so a lost computer is not a lost pack (the copy is useless without the
 // fragments). mailbox.ErrPackBesideFragments, wrapped, means that mailbox
-// holds enough fragments to recover with the pack alone: another
+// holds (or gets the codes for) enough fragments to recover with the pack alone: another
 // mailbox must keep it.
 func (s *State) SavePackCopy(ctx context.Context, name string, a mailbox.Account, password string) error {
 	data, err := s.Export(name)

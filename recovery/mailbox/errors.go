@@ -36,9 +36,10 @@ var (
 	// ErrNoPack means the mailbox holds no copy of the pack asked for.
 	ErrNoPack = errors.New("the mailbox holds no copy of this recovery pack")
 	// ErrPackBesideFragments means SavePack was asked to keep a pack in
-	// a mailbox whose fragments of that pack would be all that recovery
-	// needs besides the pack: whoever reads the mailbox could recover.
-	ErrPackBesideFragments = errors.New("this mailbox holds enough fragments of the pack to recover it with the pack alone; keep the copy of the pack in another mailbox")
+	// a mailbox whose fragments of that pack, or the codes for them that
+	// servers send there, would be all that recovery needs besides the
+	// pack: whoever reads the mailbox could recover.
+	ErrPackBesideFragments = errors.New("this mailbox holds, or gets the codes for, enough fragments of the pack to recover it with the pack alone; keep the copy of the pack in another mailbox")
 )
 
 // maxServerText bounds how much of a server's own words go into an error.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/passcrow/passcrow-desktop/internal/hint"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
 
@@ -133,12 +134,19 @@ func undoPack(s *session, hash string, old []imap.UID, created bool) error {
 // put there, with the pack's own fragments, all that recovery needs:
 // enough of p's records are in that mailbox (in any folder) for the
 // policy, flat or grouped.
+//
+// A fragment counts as in the mailbox when the mailbox holds it, and also
+// when its server sends its codes there: whoever reads that mailbox and
+// the pack copy in it gets those codes too.
 func packBesideFragments(p *recovery.Pack, a Account) bool {
 	mine := make([]bool, len(p.Records))
 	for i, r := range p.Records {
 		var d recordData
-		if r.Kind == Kind && json.Unmarshal(r.Data, &d) == nil {
+		switch {
+		case r.Kind == Kind && json.Unmarshal(r.Data, &d) == nil:
 			mine[i] = d.account().sameMailbox(a)
+		case r.Kind == recovery.KindPasscrow:
+			mine[i] = codesComeHere(r, a)
 		}
 	}
 	count := func(m []bool) int {
@@ -271,4 +279,17 @@ func readPackCopy(raw []byte) (PackCopy, []byte, bool) {
 		return PackCopy{Name: name, Description: pk.Description, Created: pk.Created}, p.data, true
 	}
 	return PackCopy{}, nil, false
+}
+
+// codesComeHere reports whether a Passcrow server's record sends its codes
+// to account a's own address. The pack keeps only the masked identity
+// (the record's hint, "a*@e*ple.org at server"), so addresses that mask
+// alike count as the same: refusing a copy is the safe mistake. A login
+// that is not an address cannot be told apart and does not count.
+func codesComeHere(r recovery.Record, a Account) bool {
+	if !strings.Contains(a.Username, "@") {
+		return false
+	}
+	masked, _, ok := strings.Cut(r.Hint, " at ")
+	return ok && strings.EqualFold(masked, hint.Mask("email", a.Username))
 }
