@@ -27,7 +27,7 @@ func jsonBody(b []byte) bool { return len(b) > 0 && json.Valid(b) }
 
 // startWire serves env's server through ServeWith on a loopback port and
 // returns its address.
-func startWire(t *testing.T, h http.Handler, opt ServeOptions) string {
+func startWire(t testing.TB, h http.Handler, opt ServeOptions) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	mustBeNil(t, err)
