@@ -123,3 +123,19 @@ func TestServersStepKeepsWindowSize(t *testing.T) {
 		t.Errorf("step 4 needs %v wide, the window is %v", min.Width, size.Width)
 	}
 }
+
+// TestLongHeadingKeepsWindowSize: a screen's title with a long item
+// name is cut short instead of widening the window.
+func TestLongHeadingKeepsWindowSize(t *testing.T) {
+	u := newTestUI(t)
+	title := "Recover “" + strings.Repeat("My password manager at work ", 10) + "”"
+	var size, min fyne.Size
+	look(u, func() {
+		size = u.Win.Canvas().Size()
+		u.show(nil, page(title, para("body")))
+		size, min = u.Win.Canvas().Size(), u.Win.Content().MinSize()
+	})
+	if min.Width > 860 || size.Width > 860 {
+		t.Errorf("a long title makes the window %v wide (content %v)", size.Width, min.Width)
+	}
+}

@@ -199,6 +199,9 @@ func errText(err error) string { return translations.Text(err.Error()) }
 func page(title string, body fyne.CanvasObject, buttons ...fyne.CanvasObject) fyne.CanvasObject {
 	heading := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
+	// A long item name in the title is cut with "…", never widening
+	// the window.
+	heading.Truncation = fyne.TextTruncateEllipsis
 	var bottom fyne.CanvasObject
 	if len(buttons) > 0 {
 		bottom = container.NewPadded(container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, buttons...)...))
