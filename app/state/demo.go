@@ -78,8 +78,11 @@ func startDemo(dir string, port int, samePort bool) (*Demo, error) {
 		CountryCode: "--",
 		AboutURL:    "https://github.com/passcrow/passcrow-desktop",
 		// Its codes go to a folder of the user's own, so there is no
-		// inbox to flood: "Send a new code" works at once.
-		ResendInterval: -1,
+		// inbox to flood: "Send a new code" works at once, and as often
+		// as the user likes.
+		ResendInterval:  -1,
+		MaxSendsPerHour: -1,
+		MaxSendsPerDay:  -1,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("demo server: %w", err)
