@@ -4,14 +4,16 @@
 #
 #   passcrow-VERSION-linux-amd64.tar.xz        fyne package -os linux: binary,
 #                                              .desktop, icon, Makefile
-#                                              (make user-install / sudo make install)
+#                                              (make user-install / sudo make install),
+#                                              and the guides in share/doc/passcrow
 #   passcrow_DEBVERSION_amd64.deb              the same tree under /usr, Depends
 #                                              found by dpkg-shlibdeps
 #   passcrow-VERSION-windows-amd64.exe         the app alone (mingw-w64 cgo
 #                                              cross-build, GUI subsystem, icon and
 #                                              version resources), signed
 #   passcrow-VERSION-windows-amd64-setup.exe   the NSIS installer (per user or per
-#                                              machine), it and its uninstaller signed
+#                                              machine; the guides in docs\ beside
+#                                              the app), it and its uninstaller signed
 #   release.env                                version, commit, file version, tools
 #   SHA256SUMS
 #
@@ -144,6 +146,20 @@ fyne_package() {
     "$fyne" package -release --app-version "$toml_version" --app-build "$build" "$@"
 }
 
+# The guides for users (packaging/user-docs.txt), as plain Markdown: the
+# app's Help lists them from share/doc/passcrow beside its bin/, or docs/
+# beside the executable on Windows, and the system's viewer opens them.
+guides=$work/guides
+mkdir -p "$guides"
+while read -r g; do
+  case $g in "" | "#"*) continue ;; esac
+  [[ $g =~ ^[A-Za-z0-9._-]+\.md$ ]] || die "packaging/user-docs.txt: $(printf %q "$g") is not a file name in docs/"
+  [ -f "$work/meta/docs/$g" ] || die "packaging/user-docs.txt names docs/$g, which $short does not have"
+  install -m 0644 "$work/meta/docs/$g" "$guides/$g"
+done <"$work/meta/packaging/user-docs.txt"
+[ -n "$(ls "$guides")" ] || die "packaging/user-docs.txt names no guide"
+say "guides: $(cd "$guides" && echo *)"
+
 rm -rf dist
 mkdir -p dist
 export SOURCE_DATE_EPOCH
@@ -156,15 +172,49 @@ if want linux; then
   export_src "$work/linux"
   (cd "$work/linux" && fyne_package -os linux --exe passcrow)
   tarxz=dist/passcrow-$version-linux-amd64.tar.xz
-  mv "$work/linux/Passcrow.tar.xz" "$tarxz"
+
+  # fyne's tree gets the guides, and its Makefile installs and removes
+  # them beside the binary's bin/: fyne's targets are renamed fyne-X
+  # and ours (X: fyne-X, then the guides) are appended.
+  tree=$work/linux-tree
+  mkdir -p "$tree"
+  tar -xJf "$work/linux/Passcrow.tar.xz" -C "$tree"
+  [ -f "$tree/passcrow/Makefile" ] && [ -x "$tree/passcrow/usr/local/bin/passcrow" ] ||
+    die "linux: fyne's tar.xz is not passcrow/{Makefile,usr/local/bin/passcrow}"
+  usr=$tree/passcrow/usr/local
+  mkdir -p "$usr/share/doc/passcrow"
+  install -m 0644 "$guides"/* "$usr/share/doc/passcrow/"
+  mk=$tree/passcrow/Makefile
+  for target in install uninstall user-install user-uninstall; do
+    [ "$(grep -c "^$target:" "$mk")" -eq 1 ] || die "linux: fyne's Makefile has no single $target: rule"
+    sed -i "s/^$target:/fyne-$target:/" "$mk"
+  done
+  cat >>"$mk" <<'EOF2'
+
+# The guides (Help ▸ Guides looks in ../share/doc/passcrow beside bin/),
+# added by Passcrow's scripts/release.sh.
+Guides := $(notdir $(wildcard usr/local/share/doc/passcrow/*))
+
+install: fyne-install
+	install -d -m 00755 $(DESTDIR)$(PREFIX)/share/doc/passcrow
+	install -m 00644 $(addprefix usr/local/share/doc/passcrow/,$(Guides)) $(DESTDIR)$(PREFIX)/share/doc/passcrow/
+uninstall: fyne-uninstall
+	-rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/doc/passcrow/,$(Guides))
+	-rmdir $(DESTDIR)$(PREFIX)/share/doc/passcrow
+
+user-install: fyne-user-install
+	install -d -m 00755 $(DESTDIR)$(HOME)/.local/share/doc/passcrow
+	install -m 00644 $(addprefix usr/local/share/doc/passcrow/,$(Guides)) $(DESTDIR)$(HOME)/.local/share/doc/passcrow/
+user-uninstall: fyne-user-uninstall
+	-rm -f $(addprefix $(DESTDIR)$(HOME)/.local/share/doc/passcrow/,$(Guides))
+	-rmdir $(DESTDIR)$(HOME)/.local/share/doc/passcrow
+EOF2
+  find "$tree" -type d -exec chmod 0755 {} +
+  (cd "$tree" && tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" -cf - passcrow) |
+    xz >"$tarxz"
   say "linux: $tarxz ($(took "$t"))"
 
   t=$(date +%s)
-  tree=$work/linux-tree
-  mkdir -p "$tree"
-  tar -xJf "$tarxz" -C "$tree"
-  usr=$tree/passcrow/usr
-  [ -d "$usr/local" ] && usr=$usr/local
   deb=$work/deb
   install -D -m 0755 "$usr/bin/passcrow" "$deb/usr/bin/passcrow"
   desktop=$(cd "$usr/share/applications" && ls -- *.desktop)
@@ -180,6 +230,9 @@ if want linux; then
     "$convert" "$usr/share/pixmaps/$icon_name.png" -resize "${s}x$s" -strip "PNG32:$d/$icon_name.png"
   done
   mkdir -p "$deb/usr/share/doc/passcrow"
+  # Plain, not gzipped as Debian does with long docs: the app's Help
+  # opens them in the system's viewer, which shows Markdown, not .md.gz.
+  install -m 0644 "$guides"/* "$deb/usr/share/doc/passcrow/"
   sed "s/@YEAR@/$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y)/" "$work/meta/packaging/linux/copyright" >"$deb/usr/share/doc/passcrow/copyright"
   find "$deb" -type d -exec chmod 0755 {} +
   find "$deb/usr/share" -type f -exec chmod 0644 {} +
@@ -237,7 +290,7 @@ if want windows; then
   nsis_sign=()
   $signed && nsis_sign=(-DSIGN="$sign")
   makensis -V2 -INPUTCHARSET UTF8 -DVERSION="$version" -DFILEVERSION="$toml_version.$build" \
-    -DAPP_EXE="$app" -DICON="$work/passcrow.ico" -DOUTFILE="$root/$setup" "${nsis_sign[@]}" \
+    -DAPP_EXE="$app" -DGUIDES="$guides" -DICON="$work/passcrow.ico" -DOUTFILE="$root/$setup" "${nsis_sign[@]}" \
     "$work/meta/packaging/windows/passcrow.nsi"
   if $signed; then
     for f in app uninstall setup; do
