@@ -114,8 +114,10 @@ func (s *Server) judge(ctx context.Context, e Escrow, guess string, now time.Tim
 		}
 		return nil, ticket, language, err
 	case local:
-		// Counted before the answer, under the escrow's lock.
-		if ticket, err = s.takeGuess(ctx, e, now); err != nil {
+		// Counted before the answer, under the escrow's lock, even if
+		// the client has gone: net/http cancels ctx when a client
+		// half-closes, yet still sends it the answer.
+		if ticket, err = s.takeGuess(context.WithoutCancel(ctx), e, now); err != nil {
 			return nil, ticket, language, err
 		}
 	}
