@@ -147,6 +147,18 @@ func (s *Server) notify(ctx context.Context, rel Release, c Claim, event string)
 	if !ok {
 		return fmt.Errorf("%w: no notices by %q", ErrCannotNotify, kind)
 	}
+	// The notify identity is the escrow maker's choice: its notices
+	// count against its send limit like codes (a refusal says when to
+	// come back), else escrows naming a victim as owner would mail them
+	// a claim each.
+	give := func() {}
+	if s.sends != nil {
+		g, err := s.sends.take(ctx, kind, addr, s.cfg.Now())
+		if err != nil {
+			return err
+		}
+		give = g
+	}
 	sendCtx, cancel := context.WithTimeout(ctx, sendTimeout)
 	defer cancel()
 	err := n.Notify(sendCtx, verify.Notice{
@@ -159,6 +171,9 @@ func (s *Server) notify(ctx context.Context, rel Release, c Claim, event string)
 		ReleaseAt:   time.Unix(c.ReleaseAt, 0),
 		AboutURL:    s.cfg.AboutURL,
 	})
+	if err != nil {
+		give()
+	}
 	if errors.Is(err, verify.ErrInvalidMessage) {
 		return fmt.Errorf("%w: %s", ErrCannotNotify, strings.ReplaceAll(err.Error(), addr, hint.Mask(kind, addr)))
 	} else if err != nil {
