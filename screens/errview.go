@@ -46,6 +46,42 @@ type ErrorView struct {
 	box     *fyne.Container
 	// inPlace views wrap a screen's own label and stay shown.
 	inPlace bool
+	// shown tells when Details opens or closes (a dialog grows).
+	shown *shownHook
+}
+
+// shownHook is the detail inside the expander: the accordion shows and
+// hides it as it opens and closes, and onChange hears of it.
+type shownHook struct {
+	widget.BaseWidget
+	content  fyne.CanvasObject
+	onChange func()
+}
+
+func newShownHook(content fyne.CanvasObject) *shownHook {
+	h := &shownHook{content: content}
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+func (h *shownHook) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(h.content)
+}
+
+func (h *shownHook) Show() {
+	was := h.Visible()
+	h.BaseWidget.Show()
+	if !was && h.onChange != nil {
+		h.onChange()
+	}
+}
+
+func (h *shownHook) Hide() {
+	was := h.Visible()
+	h.BaseWidget.Hide()
+	if was && h.onChange != nil {
+		h.onChange()
+	}
 }
 
 // NewErrorView is an empty, hidden error view.
@@ -54,7 +90,8 @@ func NewErrorView() *ErrorView {
 	e.Message.Importance = widget.DangerImportance
 	e.Detail.TextStyle = fyne.TextStyle{Monospace: true}
 	e.Detail.Wrapping = fyne.TextWrapBreak
-	e.Details = widget.NewAccordion(widget.NewAccordionItem(lang.L("Details"), e.Detail))
+	e.shown = newShownHook(e.Detail)
+	e.Details = widget.NewAccordion(widget.NewAccordionItem(lang.L("Details"), e.shown))
 	e.box = container.NewVBox(e.Message, e.Details)
 	e.ExtendBaseWidget(e)
 	e.Hide()
@@ -149,6 +186,9 @@ func (u *UI) showErrorSaying(what string, err error) {
 	width := canvas.NewRectangle(color.Transparent)
 	width.SetMinSize(fyne.NewSize(420, 0))
 	d := dialog.NewCustom(lang.L("Something went wrong"), lang.L("OK"), container.NewStack(width, v), u.Win)
+	// A dialog keeps the size it opened at: fit it to the detail as
+	// Details opens and closes (after the accordion's layout).
+	v.shown.onChange = func() { go u.do(func() { d.Resize(d.MinSize()) }) }
 	u.lastError = v
 	d.Show()
 }
