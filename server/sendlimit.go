@@ -8,11 +8,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/passcrow/passcrow-desktop/internal/wire"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -37,7 +39,7 @@ func (e *sendLimitError) Error() string {
 }
 func (e *sendLimitError) Is(target error) bool { return target == ErrSendLimit }
 func (e *sendLimitError) wireString() string {
-	return "Too many codes sent to this address; try again after " + e.until.UTC().Format("2006-01-02 15:04 UTC")
+	return wire.ErrSendLimitP + e.until.UTC().Format(wire.RetryTimeFormat)
 }
 func (e *sendLimitError) retryAfter(now time.Time) string {
 	return strconv.FormatInt(max(1, int64(e.until.Sub(now)/time.Second)+1), 10)
@@ -98,6 +100,11 @@ func normalAddress(kind, address string) string {
 			return a
 		}
 		domain = strings.TrimSuffix(domain, ".")
+		// One domain in Unicode, punycode or with characters IDNA maps
+		// away (a soft hyphen) is one domain.
+		if ascii, err := idna.Lookup.ToASCII(domain); err == nil {
+			domain = ascii
+		}
 		local, _, _ = strings.Cut(local, "+")
 		if domain == "gmail.com" || domain == "googlemail.com" {
 			local = strings.ReplaceAll(local, ".", "")
