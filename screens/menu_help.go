@@ -46,6 +46,12 @@ var docsDirs = func() []string {
 	if r, err := filepath.EvalSymlinks(exe); err == nil {
 		exe = r
 	}
+	return docsDirsBeside(exe)
+}
+
+// docsDirsBeside are the docs folders of the executable exe, in the
+// order they are tried (scripts/release.sh installs the guides there).
+func docsDirsBeside(exe string) []string {
 	dir := filepath.Dir(exe)
 	return []string{filepath.Join(dir, "docs"), filepath.Join(dir, "..", "share", "doc", "passcrow")}
 }

@@ -2,8 +2,11 @@
 ; scripts/release.sh:
 ;
 ;   makensis -INPUTCHARSET UTF8 -DVERSION=0.1.0 -DFILEVERSION=0.1.0.412
-;            -DAPP_EXE=Passcrow.exe -DICON=passcrow.ico -DOUTFILE=setup.exe
-;            [-DSIGN=packaging/windows/sign.sh] passcrow.nsi
+;            -DAPP_EXE=Passcrow.exe -DGUIDES=guides -DICON=passcrow.ico
+;            -DOUTFILE=setup.exe [-DSIGN=packaging/windows/sign.sh] passcrow.nsi
+;
+; GUIDES is a folder of the user guides (.md, packaging/user-docs.txt):
+; they go into docs\ beside the app, where its Help looks for them.
 ;
 ; Per machine (Program Files, for every user; needs an administrator) or per
 ; user (%LOCALAPPDATA%\Programs, no administrator): an administrator is
@@ -20,8 +23,8 @@ Target amd64-unicode
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 
-!ifndef VERSION | FILEVERSION | APP_EXE | ICON | OUTFILE
-  !error "VERSION, FILEVERSION, APP_EXE, ICON and OUTFILE must be defined (see the top of this file)"
+!ifndef VERSION | FILEVERSION | APP_EXE | GUIDES | ICON | OUTFILE
+  !error "VERSION, FILEVERSION, APP_EXE, GUIDES, ICON and OUTFILE must be defined (see the top of this file)"
 !endif
 
 !define APPNAME "Passcrow"
@@ -103,6 +106,11 @@ Section "Passcrow" SecApp
   SectionIn RO
   SetOutPath "$INSTDIR"
   File "/oname=${APPEXE}" "${APP_EXE}"
+  ; The guides of this version only: an update drops those it no longer has.
+  Delete "$INSTDIR\docs\*.md"
+  SetOutPath "$INSTDIR\docs"
+  File "${GUIDES}/*.md"
+  SetOutPath "$INSTDIR"
   WriteUninstaller "$INSTDIR\${UNINSTEXE}"
   CreateShortcut "$SMPROGRAMS\${APPNAME}.lnk" "$INSTDIR\${APPEXE}"
 
@@ -126,6 +134,8 @@ SectionEnd
 Section "Uninstall"
   Delete "$INSTDIR\${APPEXE}"
   Delete "$INSTDIR\${UNINSTEXE}"
+  Delete "$INSTDIR\docs\*.md"
+  RMDir "$INSTDIR\docs"
   ; Only if empty: never a recursive delete of a folder the user chose.
   RMDir "$INSTDIR"
   Delete "$SMPROGRAMS\${APPNAME}.lnk"
