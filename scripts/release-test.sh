@@ -5,18 +5,20 @@
 #
 #   .deb      no maintainer scripts; Depends = the packages of the libraries
 #             the binary links; installed into a throwaway dpkg root
-#             (dpkg --root), its menu entry and icons checked, started from
-#             the menu entry's Exec line under Xvfb and photographed, purged
-#             without a file left
-#   tar.xz    `make user-install` into a temp HOME, the same checks, then
+#             (dpkg --root), its menu entry and icons checked, the user
+#             guides (packaging/user-docs.txt) where Help looks for them
+#             (/usr/share/doc/passcrow), started from the menu entry's Exec
+#             line under Xvfb and photographed, purged without a file left
+#   tar.xz    `make user-install` into a temp HOME, the same checks (the
+#             guides in ~/.local/share/doc/passcrow), then
 #             `make user-uninstall`
 #   Windows   the app and the installer are GUI-subsystem PEs with icon and
 #             version resources (internal/testreal/pecheck); `osslsigncode
 #             verify` passes for the app, the installer and the uninstaller,
 #             and fails for a tampered copy; under wine the installer's
-#             silent mode installs per user and per machine (files, Start
-#             menu, "Apps and features" entry) and the uninstaller removes it
-#             all, the login reminder included; the installed app says its
+#             silent mode installs per user and per machine (files, the
+#             guides in docs\, Start menu, "Apps and features" entry) and the
+#             uninstaller removes it all, the login reminder included; the installed app says its
 #             version and is photographed under wine (with a stand-in for
 #             bcryptprimitives.dll, which Go needs and wine 8.0 lacks)
 #
@@ -230,6 +232,29 @@ desktop_ok() {
   $found || fail "$f: Icon=$icon is in none of $*"
 }
 
+# The user guides every installer ships (packaging/user-docs.txt).
+guides=$(sed '/^#/d; /^[[:space:]]*$/d' packaging/user-docs.txt | sort)
+# guides_for_help BINARY: where the app's Help looks for guides
+# (screens/menu_help.go: docs/ beside the executable, else
+# ../share/doc/passcrow beside its bin/; the first with any guide wins),
+# there are exactly the shipped guides, the same as docs/ in the commit
+# built, readable by everyone.
+guides_for_help() {
+  local dir="" d found g
+  [ -n "$guides" ] || fail "packaging/user-docs.txt names no guide" || return 1
+  for d in "$(dirname "$1")/docs" "$(dirname "$1")/../share/doc/passcrow"; do
+    found=$(cd "$d" 2>/dev/null && ls -- *.md *.html *.pdf *.txt 2>/dev/null | sort)
+    if [ -n "$found" ]; then dir=$d; break; fi
+  done
+  [ -n "$dir" ] || fail "no guide in docs/ or ../share/doc/passcrow beside $1" || return 1
+  echo "guides in $(realpath "$dir"): $(echo $found)"
+  [ "$found" = "$guides" ] || fail "want exactly: $(echo $guides)" || return 1
+  for g in $guides; do
+    cmp -s "$dir/$g" <(git show "$commit:docs/$g") || fail "$dir/$g is not docs/$g of $commit" || return 1
+    [ "$(stat -c %a "$dir/$g")" = 644 ] || fail "$dir/$g: mode $(stat -c %a "$dir/$g"), want 644" || return 1
+  done
+}
+
 # --- .deb
 deb_control() {
   local s
@@ -264,6 +289,16 @@ deb_depends() {
 }
 check ".deb: Depends names exactly the packages of the libraries the binary links" deb_depends
 
+deb_lists_guides() {
+  local listed g
+  listed=$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed -n 's,^\./usr/share/doc/passcrow/,,p')
+  echo "/usr/share/doc/passcrow/:" $listed
+  for g in $guides; do
+    grep -qx "$g" <<<"$listed" || fail "dpkg-deb -c lists no /usr/share/doc/passcrow/$g" || return 1
+  done
+}
+check ".deb: dpkg-deb -c lists the user guides in /usr/share/doc/passcrow, uncompressed" deb_lists_guides
+
 debroot=$work/debroot
 deb_install() {
   mkdir -p "$debroot/var/lib/dpkg/info" "$debroot/var/lib/dpkg/updates" "$debroot/var/lib/dpkg/triggers"
@@ -291,6 +326,7 @@ version_line() { # version_line BINARY
   [ "$got" = "$want_version_line" ] || fail "want $want_version_line"
 }
 check ".deb: passcrow --version says $version and the commit" version_line "$debroot/usr/bin/passcrow"
+check ".deb: the user guides are where Help looks (/usr/share/doc/passcrow)" guides_for_help "$debroot/usr/bin/passcrow"
 
 deb_launch() {
   local exec
@@ -325,6 +361,7 @@ tar_install() {
 }
 check "tar.xz: make user-install into a temp HOME, a valid menu entry and icon" tar_install
 check "tar.xz: passcrow --version says $version and the commit" version_line "$home/.local/bin/passcrow"
+check "tar.xz: the user guides are where Help looks (~/.local/share/doc/passcrow)" guides_for_help "$home/.local/bin/passcrow"
 tar_launch() {
   local exec
   exec=$(sed -n 's/^Exec=//p' "$home"/.local/share/applications/*.desktop)
@@ -336,9 +373,10 @@ tar_remove() {
   make -s -C "$work"/tar/* user-uninstall HOME="$home" || return 1
   local left
   left=$(find "$home" -type f)
-  [ -z "$left" ] || { echo "$left"; fail "files left after user-uninstall"; }
+  [ -z "$left" ] || { echo "$left"; fail "files left after user-uninstall"; } || return 1
+  [ ! -e "$home/.local/share/doc/passcrow" ] || fail "~/.local/share/doc/passcrow is still there"
 }
-check "tar.xz: make user-uninstall removes what it installed" tar_remove
+check "tar.xz: make user-uninstall removes what it installed, the guides' folder too" tar_remove
 
 # --- the icon at small sizes, for a person to look at
 icons() {
@@ -434,6 +472,8 @@ wine_install() {
   [ "$(regval "$reg" "$uninstkey" DisplayVersion)" = "$version" ] || fail "DisplayVersion is not $version" || return 1
   [ -f "$inst/Passcrow.exe" ] && [ -f "$inst/Uninstall.exe" ] || fail "Passcrow.exe or Uninstall.exe missing" || return 1
   cmp -s "$inst/Passcrow.exe" "$winapp" || fail "the installed Passcrow.exe is not the signed app" || return 1
+  guides_for_help "$inst/Passcrow.exe" || return 1
+  [ -d "$inst/docs" ] || fail "the guides are not in docs\\ beside Passcrow.exe" || return 1
   lnk=$(shortcut "$mode")
   [ -n "$lnk" ] || fail "no Start-menu shortcut" || return 1
   echo "Start menu: ${lnk#"$WINEPREFIX/"}"
@@ -471,6 +511,7 @@ wine_uninstall() {
   [ -n "$(regval user.reg "$runkey" PasscrowRemind)" ] || fail "could not set a login reminder" || return 1
   echo "uninstalling: $(regval "$reg" "$uninstkey" QuietUninstallString)"
   wine "$inst/Uninstall.exe" /S "/$mode" && wineserver -w || fail "the uninstaller failed" || return 1
+  [ ! -e "$inst/docs" ] || { find "$inst/docs"; fail "$instdir\\docs (the guides) is still there"; } || return 1
   [ ! -e "$inst" ] || { find "$inst"; fail "$instdir is still there"; } || return 1
   [ -z "$(shortcut "$mode")" ] || fail "the shortcut is still there" || return 1
   [ -z "$(regval "$reg" "$uninstkey" DisplayName)" ] || fail "the uninstall entry is still there" || return 1
@@ -478,11 +519,11 @@ wine_uninstall() {
   echo "files, shortcut, uninstall entry and login reminder are gone"
 }
 
-check "wine: setup /S /CurrentUser installs per user: files, Start menu, Apps and features; the uninstaller is signed" \
+check "wine: setup /S /CurrentUser installs per user: files, the guides in docs\\, Start menu, Apps and features; the uninstaller is signed" \
   wine_install CurrentUser
 check "wine: the installed app says its version and opens ($out/installed-windows-wine.png)" wine_app
-check "wine: the uninstaller removes the per-user install and the login reminder" wine_uninstall CurrentUser
-check "wine: setup /S /AllUsers installs per machine (Program Files, HKLM); the uninstaller is signed" \
+check "wine: the uninstaller removes the per-user install, the guides and the login reminder" wine_uninstall CurrentUser
+check "wine: setup /S /AllUsers installs per machine (Program Files, HKLM, the guides); the uninstaller is signed" \
   wine_install AllUsers
 check "wine: the uninstaller removes the per-machine install" wine_uninstall AllUsers
 

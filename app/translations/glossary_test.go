@@ -9,16 +9,20 @@ import (
 
 // retired reads the Retired table of docs/GLOSSARY.md: the words that
 // must not come back in what people read.
-func retired(t *testing.T) []string {
+func retired(t *testing.T) []string { return retiredIn(t, "## Retired\n") }
+
+// retiredIn reads the first column of the table under heading.
+func retiredIn(t *testing.T, heading string) []string {
 	t.Helper()
 	b, err := os.ReadFile("../../docs/GLOSSARY.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, table, ok := strings.Cut(string(b), "## Retired")
+	_, table, ok := strings.Cut(string(b), heading)
 	if !ok {
-		t.Fatal("docs/GLOSSARY.md has no Retired section")
+		t.Fatalf("docs/GLOSSARY.md has no %q section", heading)
 	}
+	table, _, _ = strings.Cut(table, "\n## ")
 	var words []string
 	for _, line := range strings.Split(table, "\n") {
 		cells := strings.Split(line, "|")
@@ -31,10 +35,23 @@ func retired(t *testing.T) []string {
 		}
 		words = append(words, w)
 	}
-	if len(words) < 4 {
-		t.Fatalf("the Retired table lists %q", words)
+	if len(words) < 2 {
+		t.Fatalf("the table under %q lists %q", heading, words)
 	}
 	return words
+}
+
+// TestNoRetiredIcelandicWords: the Icelandic texts use the glossary's
+// words too.
+func TestNoRetiredIcelandicWords(t *testing.T) {
+	stems := retiredIn(t, "## Retired in Icelandic\n")
+	for k, v := range load(t, "is") {
+		for _, w := range stems {
+			if strings.Contains(strings.ToLower(v), w) {
+				t.Errorf("is.json: %q is %q, which says %q (docs/GLOSSARY.md retires it)", k, v, w)
+			}
+		}
+	}
 }
 
 // codeLetter is a code's first character called a letter.
