@@ -142,11 +142,13 @@ func (s *Overview) showLeftovers(fe *state.ForgetError) *DangerConfirm {
 
 // leftoverLine is one fragment left behind, in words.
 func leftoverLine(u *UI, l state.Leftover) string {
-	where := l.Hint
+	// The letter tells apart two addresses with the same hint.
+	place := strings.TrimSpace(l.Prefix + "  " + l.Hint)
+	where := place
 	if d := u.State.Demo(); l.Server != "" && d == nil && u.State.IsDemoServer(l.Server) {
-		where = lang.L("{{.Place}} (the demo server on this computer, which is not running)", map[string]any{"Place": l.Hint})
+		where = lang.L("{{.Place}} (the demo server on this computer, which is not running)", map[string]any{"Place": place})
 	} else if l.Server != "" {
-		where = lang.L("{{.Place}} (the server did not answer)", map[string]any{"Place": l.Hint})
+		where = lang.L("{{.Place}} (the server did not answer)", map[string]any{"Place": place})
 	}
 	if l.Previous {
 		where += " " + lang.L("(an old fragment, kept after a renewal)")

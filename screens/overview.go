@@ -113,7 +113,7 @@ func (s *Overview) card(it state.Item) *widget.Card {
 		note.Importance = widget.WarningImportance
 		forgetPrev := widget.NewButtonWithIcon(lang.L("Forget the previous fragments"), theme.DeleteIcon(), func() { s.onForgetPrevious(name) })
 		s.Previous[name] = forgetPrev
-		body.Add(container.NewBorder(nil, nil, nil, forgetPrev, note))
+		body.Add(container.NewVBox(note, container.NewHBox(forgetPrev)))
 	}
 	recover := widget.NewButtonWithIcon(lang.L("Recover"), theme.VisibilityIcon(), func() { s.whenDemoRuns(it, func() { u.ShowRecovery(name) }) })
 	renew := widget.NewButtonWithIcon(lang.L("Renew"), theme.ViewRefreshIcon(), func() { s.whenDemoRuns(it, func() { u.ShowRenew(name, nil) }) })
@@ -174,7 +174,7 @@ func (s *Overview) itemNote(it state.Item) fyne.CanvasObject {
 		note.Importance = widget.WarningImportance
 		start := widget.NewButtonWithIcon(lang.L("Start the demo server"), theme.MediaPlayIcon(), func() { u.startDemo(func(*state.Demo) { u.ShowOverview() }) })
 		s.StartDemo[it.Name] = start
-		return container.NewBorder(nil, nil, nil, start, note)
+		return container.NewVBox(note, container.NewHBox(start))
 	case it.CannotRecover():
 		note := para(lang.L("A check found too many places without their fragment. If this was brought in from a file, it may be a copy saved before a renewal: use the newest copy of the pack. Otherwise forget it and protect the secret again."))
 		note.Importance = widget.DangerImportance

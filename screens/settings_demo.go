@@ -21,10 +21,14 @@ func (s *Settings) demoBox() fyne.CanvasObject {
 	})
 	if d := u.State.Demo(); d != nil {
 		s.DemoStart.Hide()
-		return container.NewVBox(widget.NewSeparator(), title, container.NewBorder(nil, nil, nil, s.DemoMailbox,
-			para(lang.L("The demo server runs on this computer at {{.URL}}. Its codes appear in the Demo mailbox, not in real e-mail.", map[string]any{"URL": d.URL}))))
+		// The button under the text: a wrapped label beside a button
+		// is laid out too short and runs into what follows.
+		return container.NewVBox(widget.NewSeparator(), title,
+			para(lang.L("The demo server runs on this computer at {{.URL}}. Its codes appear in the Demo mailbox, not in real e-mail.", map[string]any{"URL": d.URL})),
+			container.NewHBox(s.DemoMailbox))
 	}
 	s.DemoMailbox.Hide()
-	return container.NewVBox(widget.NewSeparator(), title, container.NewBorder(nil, nil, nil, s.DemoStart,
-		para(lang.L("The demo server lets you try Passcrow on this computer alone: its codes appear in the Demo mailbox, not in real e-mail. Items made with it work only while it runs."))))
+	return container.NewVBox(widget.NewSeparator(), title,
+		para(lang.L("The demo server lets you try Passcrow on this computer alone: its codes appear in the Demo mailbox, not in real e-mail. Items made with it work only while it runs.")),
+		container.NewHBox(s.DemoStart))
 }

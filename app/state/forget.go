@@ -20,6 +20,7 @@ import (
 
 // A Leftover is a fragment Forget could not delete.
 type Leftover struct {
+	Prefix   string    // its letter, as the overview shows it
 	Hint     string    // where it is, as the overview shows it
 	Server   string    // its Passcrow server, "" for another kind of place
 	Expires  time.Time // when it goes by itself; zero: not known
@@ -91,7 +92,7 @@ func forgetEach(ctx context.Context, p *recovery.Pack, previous bool) []Leftover
 		if err == nil || alreadyGone(err) {
 			continue
 		}
-		l := Leftover{Hint: r.Hint, Previous: previous, Err: err}
+		l := Leftover{Prefix: r.Prefix, Hint: r.Hint, Previous: previous, Err: err}
 		if servers := recovery.PackServers(one); len(servers) > 0 {
 			l.Server = servers[0]
 		}
