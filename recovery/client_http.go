@@ -186,6 +186,9 @@ func (c *Client) serverError(status int, msg string) error {
 	case msg == wire.ErrRateLimited:
 		return &errRetry{fmt.Errorf("passcrow server %s: %w", c.name, ErrRateLimited)}
 	}
+	if err := c.laterError(msg); err != nil {
+		return err
+	}
 	return &ServerError{Server: c.name, Status: status, Message: shortText([]byte(msg))}
 }
 

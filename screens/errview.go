@@ -242,6 +242,10 @@ func plainReason(err error) string {
 		return lang.L("That code has expired or was used up. Send a new code and type that one.")
 	case errors.Is(err, recovery.ErrTooSoon):
 		return lang.L("A code was sent a moment ago. Wait a minute, then try again.")
+	case errors.Is(err, recovery.ErrLockedOut):
+		return lang.L("This server takes no more codes for this fragment for now: too many wrong ones were typed. Try again after {{.Time}}, or use the other places.", map[string]any{"Time": laterTime(err)})
+	case errors.Is(err, recovery.ErrSendLimited):
+		return lang.L("This server has sent as many codes to that address or number as it may for now. Try again after {{.Time}}.", map[string]any{"Time": laterTime(err)})
 	case errors.Is(err, recovery.ErrRateLimited):
 		return lang.L("The server is busy with too many requests. Wait a few minutes, then try again.")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
@@ -253,4 +257,14 @@ func plainReason(err error) string {
 		return translations.Text(err.Error())
 	}
 	return lang.L("Open Details for what went wrong. Trying again may help.")
+}
+
+// laterTime is when a LaterError ends, in the user's local time, or
+// "a while" when the server did not say.
+func laterTime(err error) string {
+	var later *recovery.LaterError
+	if !errors.As(err, &later) || later.Until.IsZero() {
+		return lang.L("a while")
+	}
+	return later.Until.Local().Format("2006-01-02 15:04")
 }

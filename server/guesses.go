@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/passcrow/passcrow-desktop/internal/wire"
 	"strconv"
 	"time"
 )
@@ -49,7 +50,7 @@ func (e *lockoutError) Error() string {
 }
 func (e *lockoutError) Is(target error) bool { return target == ErrTooManyGuesses }
 func (e *lockoutError) wireString() string {
-	return "Too many wrong codes for this escrow; try again after " + e.until.UTC().Format("2006-01-02 15:04 UTC")
+	return wire.ErrLockedOutP + e.until.UTC().Format(wire.RetryTimeFormat)
 }
 
 // retryAfter is the Retry-After header value: whole seconds, at least 1.

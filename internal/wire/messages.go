@@ -144,4 +144,11 @@ const (
 	// within its resend interval (a minute by default).
 	ErrTooSoon    = "Please wait before asking for another code"
 	ErrBadRequest = "Bad request"
+	// ErrLockedOutP starts our server's answer for an escrow locked out
+	// after too many wrong codes, and ErrSendLimitP its answer when the
+	// identity had as many codes as it may for now; RetryTimeFormat
+	// follows, the time to try again.
+	ErrLockedOutP   = "Too many wrong codes for this escrow; try again after "
+	ErrSendLimitP   = "Too many codes sent to this address; try again after "
+	RetryTimeFormat = "2006-01-02 15:04 UTC"
 )
