@@ -66,7 +66,7 @@ func (s *Server) tellOwner(ctx context.Context, e Escrow, data wire.EscrowData, 
 	if err != nil {
 		give()
 		// The verifier's error may name the address; the log gets the hint.
-		s.log.Warn("escrow owner not told", "event", event, "hint", masked, "err", strings.ReplaceAll(err.Error(), addr, masked))
+		s.log.Warn("escrow owner not told", "event", event, "hint", masked, "err", hideAddress(err.Error(), addr, masked))
 		return
 	}
 	s.log.Debug("escrow owner told", "event", event, "hint", masked)

@@ -175,10 +175,10 @@ func (s *Server) notify(ctx context.Context, rel Release, c Claim, event string)
 		give()
 	}
 	if errors.Is(err, verify.ErrInvalidMessage) {
-		return fmt.Errorf("%w: %s", ErrCannotNotify, strings.ReplaceAll(err.Error(), addr, hint.Mask(kind, addr)))
+		return fmt.Errorf("%w: %s", ErrCannotNotify, hideAddress(err.Error(), addr, hint.Mask(kind, addr)))
 	} else if err != nil {
 		// The verifier's error may name the address; the log gets the hint.
-		return fmt.Errorf("%w: %s", ErrNoticeFailed, strings.ReplaceAll(err.Error(), addr, hint.Mask(kind, addr)))
+		return fmt.Errorf("%w: %s", ErrNoticeFailed, hideAddress(err.Error(), addr, hint.Mask(kind, addr)))
 	}
 	s.log.Debug("owner told", "event", event, "hint", hint.Mask(kind, addr))
 	return nil

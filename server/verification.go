@@ -113,7 +113,7 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 		undo() // most likely nothing went out: let the user retry at once
 		giveSend()
 		// The verifier's error may name the address; the log gets the hint.
-		msg := strings.ReplaceAll(err.Error(), address, hint)
+		msg := hideAddress(err.Error(), address, hint)
 		return wire.VerificationResponse{}, fmt.Errorf("%w to %s: %s", ErrSendFailed, hint, msg)
 	}
 	exp := now.Add(timeout).Unix()
@@ -123,6 +123,19 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 	s.tellOwner(ctx, e, data, verify.NoticeRecoveryStarted, req.Language, time.Unix(exp, 0))
 	s.log.Debug("verification code sent", "kind", kind, "hint", hint)
 	return wire.VerificationResponse{EscrowDataID: req.EscrowDataID, Expiration: exp, Hint: hint, ActionURL: actionURL}, nil
+}
+
+// hideAddress replaces address in s with hint, as given and as %q or %+q
+// would have escaped it (a verifier's refusal quotes what it refused).
+func hideAddress(s, address, hint string) string {
+	if address == "" {
+		return s
+	}
+	s = strings.ReplaceAll(s, address, hint)
+	for _, q := range []string{strconv.Quote(address), strconv.QuoteToASCII(address)} {
+		s = strings.ReplaceAll(s, q[1:len(q)-1], hint)
+	}
+	return s
 }
 
 // openEscrow finds the escrow named by id and opens its data with the
