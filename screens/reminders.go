@@ -91,8 +91,9 @@ func (r *Reminders) offerCard() *widget.Card {
 	r.OfferError.Hide()
 	r.TurnOn = widget.NewButtonWithIcon(lang.L("Turn on"), theme.ConfirmIcon(), func() {
 		if err := u.State.SetAutostart(true); err != nil {
-			r.OfferError.SetText(lang.L("Could not change the login reminder: {{.Err}}", map[string]any{"Err": err.Error()}))
+			r.OfferError.SetText(plainSentence(lang.L("Could not change the login reminder."), err))
 			r.OfferError.Show()
+			u.showErrorSaying(lang.L("Could not change the login reminder."), err) // the detail
 			return
 		}
 		u.State.SetAutostartOffered()

@@ -53,7 +53,8 @@ func (u *UI) ShowStoreConsent() {
 
 func (s *StoreConsent) onUse() {
 	if err := s.ui.State.UseFileStore(); err != nil {
-		s.Error.SetText(lang.L("Could not keep the packs there: {{.Err}}", map[string]any{"Err": err.Error()}))
+		s.Error.SetText(plainSentence(lang.L("Could not keep the packs there."), err))
+		s.ui.showErrorSaying(lang.L("Could not keep the packs there."), err) // the detail
 		return
 	}
 	s.ui.Start()
