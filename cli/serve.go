@@ -141,6 +141,9 @@ func runServe(e *env, args []string) error {
 		}
 		result["admin"] = addr.String()
 		adminNote = fmt.Sprintf("Metrics at http://%s/metrics, backups at http://%s/backup\n", addr, addr)
+		if !adminBackups(addr) {
+			adminNote = fmt.Sprintf("Metrics at http://%s/metrics (backups only on a loopback --admin-listen)\n", addr)
+		}
 	}
 	// The bound address goes to stdout, so a script that asked for port 0
 	// learns the port.
