@@ -144,7 +144,13 @@ func healthText(r state.LocationHealth) string {
 	case state.HealthMissing:
 		st = lang.L("missing: protect it again soon")
 	case state.HealthError:
-		st = lang.L("could not check: {{.Err}}", map[string]any{"Err": r.Detail})
+		// In words, as every error the app shows (errview.go); this line
+		// has no Details of its own, so the words must do.
+		reason := lang.L("Try again later.")
+		if r.Err != nil {
+			reason = plainReason(r.Err)
+		}
+		st = lang.L("could not check right now.") + " " + reason
 	default:
 		st = lang.L("not checked")
 		switch r.Why {

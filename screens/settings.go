@@ -25,6 +25,7 @@ type Settings struct {
 	Autostart *widget.Check
 	Tor       *TorSettings // settings_tor.go
 	Error     *widget.Label
+	problem   *ErrorView // around Error: the sentence, and the Go error behind Details
 	// DemoStart and DemoMailbox control the local demo server.
 	DemoStart, DemoMailbox *widget.Button
 }
@@ -46,6 +47,8 @@ func (u *UI) ShowSettings() {
 	s := &Settings{ui: u}
 	s.Error = para("")
 	s.Error.Importance = widget.DangerImportance
+	s.problem = wrapErrorLabel(s.Error)
+	s.problem.Clear()
 	s.Servers = container.NewVBox()
 	s.refreshServers()
 	s.NewServer = widget.NewEntry()
@@ -113,7 +116,7 @@ func (u *UI) ShowSettings() {
 		para(lang.L("Passcrow also reminds you to renew when a server's fragment expires within 60 days.")),
 		widget.NewSeparator(),
 		s.Tor.box,
-		s.Error,
+		s.problem,
 	)
 	back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), u.ShowOverview)
 	u.show(s, page(lang.L("Settings"), container.NewVScroll(body), u.aboutButton(), back))
@@ -121,8 +124,7 @@ func (u *UI) ShowSettings() {
 
 // reminderError says the login reminder could not be changed.
 func (s *Settings) reminderError(err error) {
-	s.Error.Importance = widget.DangerImportance
-	s.Error.SetText(lang.L("Could not change the login reminder: {{.Err}}", map[string]any{"Err": err.Error()}))
+	s.problem.Explain(s.ui, lang.L("Could not change the login reminder."), err)
 }
 
 type settingsError string

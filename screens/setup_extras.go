@@ -103,7 +103,7 @@ func (s *Setup) copyPack(ctx context.Context, plan state.Plan) string {
 		case errors.Is(err, state.ErrPackBesideFragments):
 			refused = true
 		default:
-			return lang.L("The copy of the pack could not be kept in your mailbox: {{.Err}}", map[string]any{"Err": errText(err)})
+			return lang.L("The copy of the pack could not be kept in your mailbox.") + " " + plainReason(err)
 		}
 	}
 	if refused {

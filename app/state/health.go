@@ -45,6 +45,7 @@ type LocationHealth struct {
 	State              HealthState
 	Why                string // with HealthUnchecked
 	Detail             string // the location's own words (English), or the error
+	Err                error  // with HealthError: what went wrong, for the screen to word
 	Expires            time.Time
 	LastSeen           time.Time // zero: never seen by a check
 }
@@ -194,7 +195,7 @@ func checkOne(ctx context.Context, ks recovery.Keepers, r recovery.Record) Locat
 	case errors.Is(err, errNoPassword):
 		h.Why = WhyNoPassword
 	case err != nil:
-		h.State, h.Detail = HealthError, err.Error()
+		h.State, h.Detail, h.Err = HealthError, err.Error(), err
 	case res.Present:
 		h.State, h.Detail = HealthPresent, res.Detail
 		if !res.Expires.IsZero() {
