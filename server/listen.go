@@ -62,7 +62,7 @@ func ServeWith(ctx context.Context, ln net.Listener, h http.Handler, opt ServeOp
 	}
 	ln = jsonOnlyListener{ln}
 	if opt.TLS != nil {
-		ln = tls.NewListener(ln, opt.TLS)
+		ln = newJSONOnlyTLSListener(ln, opt.TLS)
 	}
 	// HTTP/1.1 only: requests are single and small, so HTTP/2 gains
 	// nothing, and its error paths would be one more place to prove JSON.
