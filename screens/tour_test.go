@@ -213,3 +213,51 @@ func TestEnterSubmits(t *testing.T) {
 		t.Fatalf("Enter in the identity added %v", s.Plan.Identities)
 	}
 }
+
+// TestTourRestartAfterDemo runs the tour, closes the app's state as
+// quitting does, then starts a second UI on the same home and
+// preferences: TourRestart checks that the demo server comes back, that
+// a wrong code stays typed beside its reason, that a second recovery
+// asks before sending new codes, that the pack saved before a renewal is
+// refused as older, and that forgetting with the server gone offers to
+// remove the item anyway.
+func TestTourRestartAfterDemo(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	a := test.NewTempApp(t)
+	home := t.TempDir()
+	start := func() *UI {
+		st, err := state.Open(a.Preferences(), state.Options{Home: home})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		u := New(a, test.NewTempWindow(t, nil), st, filepath.Join(home, "demo"))
+		u.MailboxPoll, u.KnownServers, u.Serial = 0, nil, &sync.Mutex{}
+		u.Start()
+		return u
+	}
+	first := start()
+	if err := Tour(first, testDriver(t, first)); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.State.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again := start()
+	if err := TourRestart(again, testDriver(t, again)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTourOffline walks the welcome's ways back in and setup to its
+// servers step with the one known server out of reach (a loopback port
+// nothing listens on): TourOffline checks that no raw network error is
+// shown.
+func TestTourOffline(t *testing.T) {
+	u := newTestUI(t)
+	u.KnownServers = []string{"http://127.0.0.1:1"}
+	u.Start()
+	if err := TourOffline(u, testDriver(t, u)); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -4,11 +4,21 @@
 # with 2 of 3 codes, overview, recovery with codes from the demo mailbox,
 # settings), then the same profile 340 days later (the renewal banner and
 # renewal), then a session with no keychain (the question whether to keep
-# packs as files), saving a screenshot of each step into
-# ci-artifacts/screenshots/{light,dark}/. The app's own test hook
-# (PASSCROW_SCRIPT) drives the UI, so no pixel coordinates are involved.
+# packs as files). The app's own test hook (PASSCROW_SCRIPT) drives the
+# UI, so no pixel coordinates are involved.
+#
+# Each at two window sizes (1280x800, 1024x768), in English and
+# Icelandic (the locale, as a user's system would say it), light and
+# dark: ci-artifacts/screenshots/<size>/<lang>/<theme>/. The edges of
+# issue 8 (screens.TourRestart: the app started again after the demo, a
+# wrong code, a stale pack brought back, forget with the server gone;
+# screens.TourOffline: the welcome's other ways in, the servers step
+# with no network) run in light at both sizes and both languages, and
+# in dark at 1280x800 only, to keep the run to a few minutes.
+#
 # PASSCROW_HOME, XDG_CONFIG_HOME and XDG_CACHE_HOME are temp dirs: the
-# user's keychain and settings are never touched.
+# user's keychain and settings are never touched. The log says when a
+# screen made the window grow past its size ("the window grew").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -40,39 +50,69 @@ echo "screenshots: building with -race (the first build compiles Fyne's OpenGL c
 go build -race -o "$work/passcrow" .
 
 # -displayfd: Xvfb picks a free display and writes its number once it
-# accepts connections, so we wait on that instead of sleeping.
-exec {xfd}< <(Xvfb -displayfd 1 -screen 0 1440x1024x24 -nolisten tcp 2>"$work/xvfb.log" & echo "pid $!"; wait)
+# accepts connections, so we wait on that instead of sleeping. The
+# screen is wide enough for the demo mailbox beside the largest window.
+exec {xfd}< <(Xvfb -displayfd 1 -screen 0 2400x1600x24 -nolisten tcp 2>"$work/xvfb.log" & echo "pid $!"; wait)
 read -r _ xpid <&"$xfd"
 if ! read -r -t 30 display <&"$xfd"; then
   echo "screenshots: Xvfb did not start:"; cat "$work/xvfb.log"; exit 1
 fi
 echo "screenshots: Xvfb :$display (pid $xpid)"
+export DISPLAY=":$display"
 
 status=0
-for theme in light dark; do
-  mkdir -p "$out/$theme"
-  export DISPLAY=":$display" FYNE_THEME="$theme" PASSCROW_SCREENSHOTS="$out/$theme"
-  export XDG_CACHE_HOME="$work/cache-$theme"
-  if ! PASSCROW_HOME="$work/home-$theme" PASSCROW_SCRIPT=tour \
-      timeout 300 dbus-run-session -- "$work/passcrow"; then
-    echo "screenshots: the $theme tour failed"
+# run NAME SCRIPT [ENV=VALUE...]: one start of the app with its own
+# session bus and keychain; fails the whole run when it fails.
+run() {
+  local what=$1; shift
+  # timeout inside the session: it stops the app itself, which then
+  # lets go of its files (dbus-run-session would not pass a TERM on).
+  if ! env "$@" dbus-run-session -- timeout 300 "$work/passcrow" >>"$applog" 2>&1; then
+    echo "screenshots: $what failed ($combo); the app said:"
+    tail -n 20 "$applog"
     status=1
-  # The same profile 340 days on: the escrows expire within 60 days.
-  elif ! PASSCROW_HOME="$work/home-$theme" PASSCROW_SCRIPT=due PASSCROW_SCRIPT_DAYS_AHEAD=340 \
-      timeout 300 dbus-run-session -- "$work/passcrow"; then
-    echo "screenshots: the $theme renewal reminder failed"
-    status=1
+    return 1
   fi
-  # No PASSCROW_HOME and a session bus that is not there: no keychain.
-  # The app must ask, and write nothing, before keeping packs as files.
-  if ! XDG_CONFIG_HOME="$work/config-$theme" DBUS_SESSION_BUS_ADDRESS="unix:path=$work/no-bus" \
-      PASSCROW_SCRIPT=consent timeout 300 "$work/passcrow"; then
-    echo "screenshots: the $theme no-keychain question failed"
-    status=1
-  elif [ -e "$work/config-$theme/passcrow" ]; then
-    echo "screenshots: packs were written before the user agreed to files"
-    status=1
-  fi
+}
+
+declare -A locale=([en]=en_US.UTF-8 [is]=is_IS.UTF-8)
+started=$(date +%s)
+# SIZES, LANGS and THEMES narrow the run when looking at one screen.
+for size in ${SIZES:-1280x800 1024x768}; do
+  for lng in ${LANGS:-en is}; do
+    for theme in ${THEMES:-light dark}; do
+      combo="$size/$lng/$theme"
+      dir="$out/$combo"
+      mkdir -p "$dir"
+      home="$work/home-${size}-$lng-$theme"
+      common=(FYNE_THEME="$theme" PASSCROW_SCREENSHOTS="$dir" PASSCROW_WINDOW_SIZE="$size"
+        LANG="${locale[$lng]}" LC_ALL= LC_MESSAGES= XDG_CACHE_HOME="$work/cache-$theme")
+      # What the app printed, kept beside the screenshots.
+      applog="$dir/app.log"
+      # The same profile 340 days on: the escrows expire within 60 days.
+      run "the tour" "${common[@]}" PASSCROW_HOME="$home" PASSCROW_SCRIPT=tour &&
+        run "the renewal reminder" "${common[@]}" PASSCROW_HOME="$home" \
+          PASSCROW_SCRIPT=due PASSCROW_SCRIPT_DAYS_AHEAD=340 || true
+      if [ "$theme" = light ] || [ "$size" = 1280x800 ]; then
+        # The app started again on the tour's home (the clock back to
+        # today: nothing renewed is due), then a fresh home with no
+        # network.
+        [ -d "$home" ] && run "the restart after the demo" "${common[@]}" PASSCROW_HOME="$home" PASSCROW_SCRIPT=restart || true
+        run "the offline setup" "${common[@]}" PASSCROW_HOME="$home-offline" PASSCROW_SCRIPT=offline || true
+      fi
+      # No PASSCROW_HOME and a session bus that is not there: no keychain.
+      # The app must ask, and write nothing, before keeping packs as files.
+      if ! env "${common[@]}" XDG_CONFIG_HOME="$work/config-$combo" DBUS_SESSION_BUS_ADDRESS="unix:path=$work/no-bus" \
+          PASSCROW_SCRIPT=consent timeout 300 "$work/passcrow" >>"$applog" 2>&1; then
+        echo "screenshots: the no-keychain question failed ($combo)"; tail -n 20 "$applog"
+        status=1
+      elif [ -e "$work/config-$combo/passcrow" ]; then
+        echo "screenshots: packs were written before the user agreed to files ($combo)"
+        status=1
+      fi
+      grep "the window grew" "$applog" | sed "s|^|screenshots: $combo: |" || true
+      echo "screenshots: $combo: $(find "$dir" -name '*.png' | wc -l) screenshots, $(($(date +%s) - started)) s so far"
+    done
+  done
 done
-ls "$out"/*/
 exit $status
