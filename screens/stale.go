@@ -30,29 +30,16 @@ func (s *Setup) staleCopiesNote() fyne.CanvasObject {
 }
 
 // showImportError says why a pack file was not added: an older copy of
-// an item kept here, or that item again; else the error as it is.
+// an item kept here; else the error as it is.
 func (u *UI) showImportError(err error) {
 	var older *state.OlderPackError
-	var same *state.SamePackError
-	switch {
-	case errors.As(err, &older):
-		msg := lang.L("This pack file is an older copy of “{{.Name}}”, saved before it was renewed on {{.Date}}. The fragments it points to were replaced then, so it cannot recover anything. The up-to-date pack is kept on this computer: nothing was added. Throw the old file away, and save the new pack if you want a copy.",
-			map[string]any{"Name": older.Item, "Date": date(older.Renewed)})
-		d := dialog.NewCustom(lang.L("An older copy of the pack"), lang.L("OK"), para(msg), u.Win)
-		d.Resize(fyne.NewSize(560, 0))
-		d.Show()
-	case errors.As(err, &same):
-		msg := lang.L("This pack is already kept on this computer, as “{{.Name}}”. Nothing was added.", map[string]any{"Name": same.Item})
-		item := same.Item
-		d := dialog.NewConfirm(lang.L("Already here"), msg, func(ok bool) {
-			if ok {
-				u.ShowRecovery(item)
-			}
-		}, u.Win)
-		d.SetConfirmText(lang.L("Recover it"))
-		d.SetDismissText(lang.L("Close"))
-		d.Show()
-	default:
+	if !errors.As(err, &older) {
 		u.showError(err)
+		return
 	}
+	msg := lang.L("This pack file is an older copy of “{{.Name}}”, saved before it was renewed on {{.Date}}. The fragments it points to were replaced then, so it cannot recover anything. The up-to-date pack is kept on this computer: nothing was added. Throw the old file away, and save the new pack if you want a copy.",
+		map[string]any{"Name": older.Item, "Date": date(older.Renewed)})
+	d := dialog.NewCustom(lang.L("An older copy of the pack"), lang.L("OK"), para(msg), u.Win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
 }

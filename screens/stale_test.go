@@ -10,8 +10,8 @@ import (
 
 // TestStalePackAfterRenewal: the done page of a renewal says copies
 // saved earlier are out of date and offers to save the new pack; the
-// old copy brought back in is refused in words and adds no item; the
-// current one again says it is here already. On another profile the old
+// old copy brought back in is refused in words and adds no item. On
+// another profile the old
 // copy is "Not checked yet", never "Protected", and a check finds its
 // fragments gone.
 func TestStalePackAfterRenewal(t *testing.T) {
@@ -57,13 +57,6 @@ func TestStalePackAfterRenewal(t *testing.T) {
 	if items, _ := u.State.Items(); len(items) != 1 {
 		t.Fatalf("the old copy added an item: %+v", items)
 	}
-	cur, _ := u.State.Export("Disk")
-	_, err = u.State.Import(cur, "Copy")
-	var same *state.SamePackError
-	if !errors.As(err, &same) || same.Item != "Disk" {
-		t.Fatalf("importing the current pack again: %v", err)
-	}
-
 	// Another profile, which never had Disk: the old copy comes in, but
 	// it is not called protected, and a check finds it cannot work.
 	other := newTestUIAt(t, clock.now)

@@ -141,9 +141,8 @@ func (s *State) Renewable(name string) bool {
 // Import reads a pack file, ours or a reference .passcrow, and stores it
 // under name (or, with no name given, the pack's own name), made unique:
 // it never writes over a stored item. It returns the name used. An older
-// copy of a kept item is refused (*OlderPackError), and so is one kept
-// already (*SamePackError); the item is marked as not yet seen working
-// (stale.go).
+// copy of a kept item is refused (*OlderPackError); the item is marked
+// as not yet seen working (stale.go).
 func (s *State) Import(data []byte, name string) (string, error) {
 	p, err := recovery.ParsePack(data)
 	if err != nil {

@@ -35,13 +35,6 @@ func (e *OlderPackError) Error() string {
 		e.Item, e.File.UTC().Format(time.DateOnly), e.Renewed.UTC().Format(time.DateOnly))
 }
 
-// SamePackError means an imported pack is already kept here, as Item.
-type SamePackError struct{ Item string }
-
-func (e *SamePackError) Error() string {
-	return fmt.Sprintf("this pack is already kept here as %q", e.Item)
-}
-
 // generation is when p was made or last renewed.
 func generation(p *recovery.Pack) time.Time {
 	if !p.Renewed.IsZero() {
@@ -56,7 +49,8 @@ func sameSecret(a, b *recovery.Pack) bool {
 }
 
 // checkNotStale refuses an imported pack that is an older copy of a kept
-// item, or that very item again.
+// item. The same pack again is let in (a second name for one item, which
+// the store has always allowed): it works as well as the first.
 func (s *State) checkNotStale(p *recovery.Pack) error {
 	names, err := s.names()
 	if err != nil {
@@ -67,11 +61,8 @@ func (s *State) checkNotStale(p *recovery.Pack) error {
 		if err != nil || !sameSecret(p, kept) {
 			continue
 		}
-		switch g, k := generation(p), generation(kept); {
-		case g.Before(k):
+		if g, k := generation(p), generation(kept); g.Before(k) {
 			return &OlderPackError{Item: n, File: g, Renewed: k}
-		case g.Equal(k):
-			return &SamePackError{Item: n}
 		}
 	}
 	return nil
