@@ -105,6 +105,12 @@ func normalAddress(kind, address string) string {
 		if ascii, err := idna.Lookup.ToASCII(domain); err == nil {
 			domain = ascii
 		}
+		// An address literal has many spellings of one host
+		// ("[2001:db8::1]", "[2001:0db8:0:0::0001]", "[::ffff:192.0.2.1]"):
+		// all are one domain here.
+		if strings.HasPrefix(domain, "[") {
+			domain = "[]"
+		}
 		local, _, _ = strings.Cut(local, "+")
 		if domain == "gmail.com" || domain == "googlemail.com" {
 			local = strings.ReplaceAll(local, ".", "")

@@ -22,3 +22,20 @@ func TestSendLimitIDNSpellings(t *testing.T) {
 		t.Fatalf("%d codes sent within the hour to one mailbox in %d spellings, want %d", sent, len(spellings), DefaultMaxSendsPerHour)
 	}
 }
+
+// A domain given as an address literal has many spellings of one host,
+// each a recipient of its own before.
+func TestSendLimitAddressLiterals(t *testing.T) {
+	env := newSecEnv(t, "", nil)
+	spellings := []string{"victim@[2001:db8::1]", "victim@[2001:db8:0:0:0:0:0:1]", "victim@[2001:0db8::0001]", "victim@[::ffff:192.0.2.1]"}
+	sent := 0
+	for i := range 3 * DefaultMaxSendsPerHour {
+		f := env.escrow("email:"+spellings[i%len(spellings)], "", "test", freeExpiration)
+		if _, e, _ := env.askCode(f); e == "" {
+			sent++
+		}
+	}
+	if sent != DefaultMaxSendsPerHour {
+		t.Fatalf("%d codes sent within the hour to one host's mailbox in %d spellings, want %d", sent, len(spellings), DefaultMaxSendsPerHour)
+	}
+}
