@@ -77,7 +77,7 @@ func (u *UI) ShowOverview() {
 		list.Add(s.Empty)
 	} else {
 		help := para(lang.L("Each place keeps its fragment for a limited time. Renewing makes fresh fragments and gives them to the same places before the old ones expire, so you can still recover; Passcrow reminds you when it is due."))
-		help.Importance = widget.LowImportance
+		help.TextStyle.Italic = true // secondary, but readable: LowImportance is the disabled colour
 		list.Add(help)
 	}
 	for _, it := range items {

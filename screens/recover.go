@@ -157,7 +157,7 @@ func (s *Recovery) showCodesWith(servers []string, prev *state.Recovery) {
 	s.ResendHere = widget.NewButtonWithIcon(lang.L("Send a new code"), theme.MailSendIcon(), nil)
 	s.ResendHere.Hide()
 	s.Servers = para(lang.L("Servers contacted: {{.Servers}}", map[string]any{"Servers": strings.Join(servers, ", ")}))
-	s.Servers.Importance = widget.LowImportance
+	s.Servers.TextStyle.Italic = true // LowImportance is the disabled colour, too faint to read
 	if len(servers) == 0 {
 		s.Servers.Hide()
 	}

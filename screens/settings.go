@@ -85,7 +85,7 @@ func (u *UI) ShowSettings() {
 			return
 		}
 		s.Error.SetText(lang.L("The language changes the next time Passcrow starts."))
-		s.Error.Importance = widget.LowImportance
+		s.Error.Importance = widget.MediumImportance // LowImportance is the disabled colour, too faint to read
 		s.Error.Refresh()
 	}
 

@@ -41,7 +41,7 @@ func (u *UI) newTorSettings() *TorSettings {
 	t.Use.Disable()
 	t.Again = widget.NewButtonWithIcon(lang.L("Look for Tor again"), theme.ViewRefreshIcon(), func() { t.look(nil) })
 	spread := para(lang.L("Requests to several servers go out in random order, seconds apart, so the servers cannot link them."))
-	spread.Importance = widget.LowImportance
+	spread.TextStyle.Italic = true // LowImportance is the disabled colour, too faint to read
 	t.box = container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Privacy"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		t.Use,

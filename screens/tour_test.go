@@ -69,7 +69,34 @@ func testDriver(t *testing.T, u *UI) TourDriver {
 		Tap:  func(b *widget.Button) { tap(u, b) },
 		Type: func(e *widget.Entry, s string) { typeIn(u, e, s) },
 		Do:   func(f func()) { look(u, f) },
-		Shot: func(name string) { t.Log("step", name) },
+		Shot: func(name string) {
+			t.Log("step", name)
+			look(u, func() { checkReadable(t, name, u.Win.Content()) })
+		},
+	}
+}
+
+// checkReadable fails on a label drawn in the disabled colour, which
+// fyne uses for LowImportance: on a light theme it is too faint to read
+// (seen in the screenshots), and nothing on our screens is disabled text.
+func checkReadable(t *testing.T, step string, o fyne.CanvasObject) {
+	t.Helper()
+	switch w := o.(type) {
+	case *widget.Label:
+		if w.Importance == widget.LowImportance {
+			t.Errorf("%s: %q is drawn in the disabled colour", step, w.Text)
+		}
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			checkReadable(t, step, c)
+		}
+		return
+	}
+	if w, ok := o.(fyne.Widget); ok {
+		r := test.WidgetRenderer(w)
+		for _, c := range r.Objects() {
+			checkReadable(t, step, c)
+		}
 	}
 }
 

@@ -67,7 +67,7 @@ run() {
   local what=$1; shift
   # timeout inside the session: it stops the app itself, which then
   # lets go of its files (dbus-run-session would not pass a TERM on).
-  if ! env "$@" dbus-run-session -- timeout 300 "$work/passcrow" >>"$applog" 2>&1; then
+  if ! env "$@" dbus-run-session -- timeout -k 10 300 "$work/passcrow" >>"$applog" 2>&1; then
     echo "screenshots: $what failed ($combo); the app said:"
     tail -n 20 "$applog"
     status=1
@@ -103,7 +103,7 @@ for size in ${SIZES:-1280x800 1024x768}; do
       # No PASSCROW_HOME and a session bus that is not there: no keychain.
       # The app must ask, and write nothing, before keeping packs as files.
       if ! env "${common[@]}" XDG_CONFIG_HOME="$work/config-$combo" DBUS_SESSION_BUS_ADDRESS="unix:path=$work/no-bus" \
-          PASSCROW_SCRIPT=consent timeout 300 "$work/passcrow" >>"$applog" 2>&1; then
+          PASSCROW_SCRIPT=consent timeout -k 10 300 "$work/passcrow" >>"$applog" 2>&1; then
         echo "screenshots: the no-keychain question failed ($combo)"; tail -n 20 "$applog"
         status=1
       elif [ -e "$work/config-$combo/passcrow" ]; then
