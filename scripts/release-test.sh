@@ -125,12 +125,14 @@ build_release() {
   rm -f "$certdir/key.pem"
   local t=$(date +%s) status=0
   PASSCROW_SIGN_PKCS12=$certdir/sign.p12 PASSCROW_SIGN_PASSWORD_FILE=$certdir/password \
-    scripts/release.sh 2>&1 | tee "$out/release.log"
+    scripts/release.sh --ref "$head" 2>&1 | tee "$out/release.log"
   status=${PIPESTATUS[0]}
   echo "release build took $(($(date +%s) - t)) s" | tee -a "$out/release.log"
   return "$status"
 }
-head=$(git rev-parse HEAD) # others may commit while it builds
+# The commit to build and test: others may commit while it builds, so
+# release.sh is given this one rather than finding HEAD itself later.
+head=$(git rev-parse HEAD)
 # fyne package bumps Build in FyneApp.toml, writes fyne_metadata_init.go
 # and fyne.syso, and deletes a binary named like the app: none of that may
 # reach the work tree.
