@@ -13,7 +13,11 @@ import (
 // Operators run the server on machines with no display: the headless
 // build needs no cgo, so no OpenGL or X11 libraries, and it serves.
 func TestHeadlessServerBuild(t *testing.T) {
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	// go test puts its own go first in PATH.
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "passcrow")
 	build := exec.Command(goBin, "build", "-tags", "headless", "-o", bin, ".")
