@@ -143,7 +143,7 @@ func (s *Overview) showLeftovers(fe *state.ForgetError) *DangerConfirm {
 // leftoverLine is one fragment left behind, in words.
 func leftoverLine(u *UI, l state.Leftover) string {
 	// The letter tells apart two addresses with the same hint.
-	place := strings.TrimSpace(l.Prefix + "  " + l.Hint)
+	place := strings.TrimSpace(l.Prefix + "  " + placeHint(l.Hint))
 	where := place
 	if d := u.State.Demo(); l.Server != "" && d == nil && u.State.IsDemoServer(l.Server) {
 		where = lang.L("{{.Place}} (the demo server on this computer, which is not running)", map[string]any{"Place": place})

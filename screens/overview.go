@@ -24,7 +24,7 @@ type Overview struct {
 	ui    *UI
 	Items []state.Item
 	Cards map[string]*widget.Card
-	// Previous are the "Forget previous escrows" buttons, by item, for
+	// Previous are the "Forget the previous fragments" buttons, by item, for
 	// items renewed with a typed secret.
 	Previous map[string]*widget.Button
 	// CheckNow and MailCopy are each item's "Check now" and "Save a copy
@@ -95,7 +95,7 @@ func (s *Overview) card(it state.Item) *widget.Card {
 	now := u.State.Now()
 	var places []string
 	for _, p := range it.Places {
-		places = append(places, fmt.Sprintf("%s  %s", p.Prefix, p.Hint))
+		places = append(places, fmt.Sprintf("%s  %s", p.Prefix, placeHint(p.Hint)))
 	}
 	details := para(strings.Join([]string{
 		lang.L("Needs {{.Need}} of {{.Total}} codes:", map[string]any{"Need": it.Threshold, "Total": len(it.Places)}),
