@@ -26,12 +26,13 @@ func (u *UI) ShowStoreConsent() {
 	c, _ := u.State.NeedsStoreConsent()
 	cause, dir := c.Cause, c.Dir
 	s := &StoreConsent{ui: u}
-	why := ""
+	// The cause is a chained Go error, no sentence for a person: it sits
+	// behind Details (not logged: nothing is written before consent).
+	why := NewErrorView()
 	if cause != nil {
-		why = cause.Error()
+		why.Set("", errText(cause))
 	}
-	s.Cause = para(lang.L("What went wrong: {{.Cause}}", map[string]any{"Cause": why}))
-	s.Cause.TextStyle = fyne.TextStyle{Italic: true}
+	s.Cause = why.Detail
 	s.Dir = widget.NewLabelWithStyle(dir, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.Dir.Wrapping = fyne.TextWrapBreak
 	s.Error = para("")
@@ -41,7 +42,7 @@ func (u *UI) ShowStoreConsent() {
 	s.Quit = widget.NewButtonWithIcon(lang.L("Quit"), theme.CancelIcon(), u.App.Quit)
 	body := container.NewVBox(
 		para(lang.L("Passcrow could not use this computer's keychain, the safe place where the system keeps passwords. That is where Passcrow would keep your recovery packs.")),
-		s.Cause,
+		why,
 		para(lang.L("Passcrow can keep the packs as files in this folder instead:")),
 		s.Dir,
 		para(lang.L("A pack does not contain your secret in readable form, but in a file it is less protected than in a keychain: other programs you run can read it. If you would rather set up a keychain first, quit now; nothing has been saved.")),

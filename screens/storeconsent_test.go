@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/passcrow/passcrow-desktop/app/state"
 	"github.com/passcrow/passcrow-desktop/platform"
@@ -42,6 +44,16 @@ func TestNoKeychainAsksBeforeFilesFake(t *testing.T) {
 	}
 	if !strings.Contains(c.Cause.Text, "no Secret Service") || c.Dir.Text != dir {
 		t.Fatalf("consent screen says %q, folder %q; want the cause and %q", c.Cause.Text, c.Dir.Text, dir)
+	}
+	// The cause is a raw error: behind Details, not on the page.
+	var acc *widget.Accordion
+	for p := range walkObjects(u.Win.Content(), &acc) {
+		if l, ok := p.(*widget.Label); ok && strings.Contains(l.Text, "no Secret Service") {
+			t.Fatalf("the raw cause %q is on the page, not behind Details", l.Text)
+		}
+	}
+	if acc == nil {
+		t.Fatal("the consent screen has no Details")
 	}
 
 	// Before consent nothing can be stored.
@@ -102,5 +114,39 @@ func TestNoKeychainQuitWritesNothingFake(t *testing.T) {
 	}
 	if _, ask := st2.NeedsStoreConsent(); !ask {
 		t.Fatal("quitting was taken as consent")
+	}
+}
+
+// walkObjects yields the objects drawn under o, not looking inside an
+// accordion (its items are closed until opened), which it reports in acc.
+func walkObjects(o fyne.CanvasObject, acc **widget.Accordion) func(func(fyne.CanvasObject) bool) {
+	return func(yield func(fyne.CanvasObject) bool) {
+		var walk func(fyne.CanvasObject) bool
+		walk = func(o fyne.CanvasObject) bool {
+			if !o.Visible() {
+				return true
+			}
+			if a, ok := o.(*widget.Accordion); ok {
+				*acc = a
+				return true
+			}
+			if !yield(o) {
+				return false
+			}
+			var kids []fyne.CanvasObject
+			switch w := o.(type) {
+			case *fyne.Container:
+				kids = w.Objects
+			case fyne.Widget:
+				kids = test.WidgetRenderer(w).Objects()
+			}
+			for _, k := range kids {
+				if !walk(k) {
+					return false
+				}
+			}
+			return true
+		}
+		walk(o)
 	}
 }
