@@ -53,8 +53,11 @@ func (s *Setup) progressBody() fyne.CanvasObject {
 		s.Bars = append(s.Bars, bar)
 		s.Stages = append(s.Stages, stage)
 		s.Warnings = append(s.Warnings, warn)
-		rows.Add(widget.NewLabel(lang.L("{{.Address}} via {{.Server}}", map[string]any{"Address": addr, "Server": a.Server})))
-		rows.Add(container.NewBorder(nil, nil, nil, stage, bar))
+		// The stage beside the place's name, the bar below at full width:
+		// beside the bar, stages of different lengths made bars of
+		// different lengths (seen in the screenshots).
+		rows.Add(container.NewBorder(nil, nil, nil, stage, widget.NewLabel(lang.L("{{.Address}} via {{.Server}}", map[string]any{"Address": addr, "Server": a.Server}))))
+		rows.Add(bar)
 		rows.Add(warn)
 	}
 	for _, title := range s.extraRows() {
@@ -65,8 +68,8 @@ func (s *Setup) progressBody() fyne.CanvasObject {
 		s.Bars = append(s.Bars, bar)
 		s.Stages = append(s.Stages, stage)
 		s.Warnings = append(s.Warnings, warn)
-		rows.Add(widget.NewLabel(title))
-		rows.Add(container.NewBorder(nil, nil, nil, stage, bar))
+		rows.Add(container.NewBorder(nil, nil, nil, stage, widget.NewLabel(title)))
+		rows.Add(bar)
 	}
 	s.Cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() {
 		if s.cancel != nil {
