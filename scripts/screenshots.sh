@@ -77,42 +77,56 @@ run() {
 
 declare -A locale=([en]=en_US.UTF-8 [is]=is_IS.UTF-8)
 started=$(date +%s)
-# SIZES, LANGS and THEMES narrow the run when looking at one screen.
-for size in ${SIZES:-1280x800 1024x768}; do
-  for lng in ${LANGS:-en is}; do
-    for theme in ${THEMES:-light dark}; do
-      combo="$size/$lng/$theme"
-      dir="$out/$combo"
-      mkdir -p "$dir"
-      home="$work/home-${size}-$lng-$theme"
-      common=(FYNE_THEME="$theme" PASSCROW_SCREENSHOTS="$dir" PASSCROW_WINDOW_SIZE="$size"
-        LANG="${locale[$lng]}" LC_ALL= LC_MESSAGES= XDG_CACHE_HOME="$work/cache-$theme")
-      # What the app printed, kept beside the screenshots.
-      applog="$dir/app.log"
-      # The same profile 340 days on: the escrows expire within 60 days.
-      run "the tour" "${common[@]}" PASSCROW_HOME="$home" PASSCROW_SCRIPT=tour &&
-        run "the renewal reminder" "${common[@]}" PASSCROW_HOME="$home" \
-          PASSCROW_SCRIPT=due PASSCROW_SCRIPT_DAYS_AHEAD=340 || true
-      if [ "$theme" = light ] || [ "$size" = 1280x800 ]; then
-        # The app started again on the tour's home (the clock back to
-        # today: nothing renewed is due), then a fresh home with no
-        # network.
-        [ -d "$home" ] && run "the restart after the demo" "${common[@]}" PASSCROW_HOME="$home" PASSCROW_SCRIPT=restart || true
-        run "the offline setup" "${common[@]}" PASSCROW_HOME="$home-offline" PASSCROW_SCRIPT=offline || true
-      fi
-      # No PASSCROW_HOME and a session bus that is not there: no keychain.
-      # The app must ask, and write nothing, before keeping packs as files.
-      if ! env "${common[@]}" XDG_CONFIG_HOME="$work/config-$combo" DBUS_SESSION_BUS_ADDRESS="unix:path=$work/no-bus" \
-          PASSCROW_SCRIPT=consent timeout -k 10 300 "$work/passcrow" >>"$applog" 2>&1; then
-        echo "screenshots: the no-keychain question failed ($combo)"; tail -n 20 "$applog"
-        status=1
-      elif [ -e "$work/config-$combo/passcrow" ]; then
-        echo "screenshots: packs were written before the user agreed to files ($combo)"
-        status=1
-      fi
-      grep "the window grew" "$applog" | sed "s|^|screenshots: $combo: |" || true
-      echo "screenshots: $combo: $(find "$dir" -name '*.png' | wc -l) screenshots, $(($(date +%s) - started)) s so far"
+# shoot SIZE LANG THEME: every script in one combination.
+shoot() {
+  local size=$1 lng=$2 theme=$3
+  local combo="$size/$lng/$theme"
+  local dir="$out/$combo"
+  mkdir -p "$dir"
+  local home="$work/home-${size}-$lng-$theme"
+  common=(FYNE_THEME="$theme" PASSCROW_SCREENSHOTS="$dir" PASSCROW_WINDOW_SIZE="$size"
+    LANG="${locale[$lng]}" LC_ALL= LC_MESSAGES= XDG_CACHE_HOME="$work/cache-$theme")
+  # What the app printed, kept beside the screenshots.
+  applog="$dir/app.log"
+  # The same profile 340 days on: the escrows expire within 60 days.
+  run "the tour" "${common[@]}" PASSCROW_HOME="$home" PASSCROW_SCRIPT=tour &&
+    run "the renewal reminder" "${common[@]}" PASSCROW_HOME="$home" \
+      PASSCROW_SCRIPT=due PASSCROW_SCRIPT_DAYS_AHEAD=340 || true
+  if [ "$theme" = light ] || [ "$size" = 1280x800 ]; then
+    # The app started again on the tour's home (the clock back to
+    # today: nothing renewed is due), then a fresh home with no
+    # network.
+    [ -d "$home" ] && run "the restart after the demo" "${common[@]}" PASSCROW_HOME="$home" PASSCROW_SCRIPT=restart || true
+    run "the offline setup" "${common[@]}" PASSCROW_HOME="$home-offline" PASSCROW_SCRIPT=offline || true
+  fi
+  # No PASSCROW_HOME and a session bus that is not there: no keychain.
+  # The app must ask, and write nothing, before keeping packs as files.
+  if ! env "${common[@]}" XDG_CONFIG_HOME="$work/config-$combo" DBUS_SESSION_BUS_ADDRESS="unix:path=$work/no-bus" \
+      PASSCROW_SCRIPT=consent timeout -k 10 300 "$work/passcrow" >>"$applog" 2>&1; then
+    echo "screenshots: the no-keychain question failed ($combo)"; tail -n 20 "$applog"
+    status=1
+  elif [ -e "$work/config-$combo/passcrow" ]; then
+    echo "screenshots: packs were written before the user agreed to files ($combo)"
+    status=1
+  fi
+  grep "the window grew" "$applog" | sed "s|^|screenshots: $combo: |" || true
+  echo "screenshots: $combo: $(find "$dir" -name '*.png' | wc -l) screenshots, $(($(date +%s) - started)) s so far"
+}
+
+# COMBOS ("1024x768/is/light 1280x800/en/dark") picks combinations, as
+# CI does to stay quick; else SIZES, LANGS and THEMES (default: all 8).
+if [ -n "${COMBOS:-}" ]; then
+  for c in $COMBOS; do
+    IFS=/ read -r size lng theme <<<"$c"
+    shoot "$size" "$lng" "$theme"
+  done
+else
+  for size in ${SIZES:-1280x800 1024x768}; do
+    for lng in ${LANGS:-en is}; do
+      for theme in ${THEMES:-light dark}; do
+        shoot "$size" "$lng" "$theme"
+      done
     done
   done
-done
+fi
 exit $status

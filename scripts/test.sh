@@ -150,7 +150,10 @@ go_tests "the 1 GiB scrypt tests, without -race" "$work/norace.counts" -ci \
   -require "$(IFS=,; echo "${norace_tests[*]}")" -- \
   go test -json -count=1 -run "$norace_run" ./recovery/ ./cli/
 
-check "the real app under Xvfb: screenshots into ci-artifacts/screenshots" scripts/screenshots.sh
+# Two of the eight combinations, between them both sizes, both languages
+# and both themes (all eight: scripts/screenshots.sh alone, ~8 minutes).
+check "the real app under Xvfb: screenshots into ci-artifacts/screenshots" \
+  env COMBOS="1024x768/is/light 1280x800/en/dark" scripts/screenshots.sh
 # One round of the startup benchmark, with the -race build the
 # screenshots used (no second Fyne compile): it proves the benchmark runs
 # to its end; its figures mean nothing under -race.
