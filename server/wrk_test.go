@@ -377,16 +377,20 @@ func preloadEscrows(t testing.TB, s Store, n int) (fullIDs []string, key string)
 	exp := time.Now().Unix() + 3600
 	fullIDs = make([]string, n)
 	ctx := context.Background()
+	// Sealed here: seal may stop the test, which only its own goroutine
+	// may do. An address of its own each, as per-recipient send limits
+	// would refuse a run that mails one address.
+	sealed := make([]string, n)
+	for i := range n {
+		sealed[i] = seal(t, dkey, wire.EscrowData{Description: "bench", Secret: "s", Verify: fmt.Sprintf("email:u%d@example.org", i+1), Timeout: 1800})
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	// Many writers at once, so the bbolt store commits them in batches.
 	for range min(n, 256) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				// An address of its own, as per-recipient send limits
-				// would refuse a run that mails one address.
-				data := seal(t, dkey, wire.EscrowData{Description: "bench", Secret: "s", Verify: fmt.Sprintf("email:u%d@example.org", i+1), Timeout: 1800})
-				e := Escrow{ID: fmt.Sprintf("%032x", i+1), Kind: "email", Data: data, Expiration: exp}
+				e := Escrow{ID: fmt.Sprintf("%032x", i+1), Kind: "email", Data: sealed[i], Expiration: exp}
 				if err := s.CreateEscrow(ctx, e, time.Now()); err != nil {
 					t.Error(err)
 					return
