@@ -68,7 +68,7 @@ func TestShortExpiryWarningLine(t *testing.T) {
 	}
 }
 
-// TestDueReason: the banner names the reason, the escrow's expiry first.
+// TestDueReason: the banner names the reason, the fragments' expiry first.
 func TestDueReason(t *testing.T) {
 	now := time.Date(2027, 3, 1, 12, 0, 0, 0, time.Local)
 	day := 24 * time.Hour
@@ -77,8 +77,8 @@ func TestDueReason(t *testing.T) {
 		days int
 		want string
 	}{
-		{state.Item{Name: "A", Renewed: now.Add(-400 * day), Expires: now.Add(-day)}, 365, "its escrow expired on 2027-02-28"},
-		{state.Item{Name: "A", Renewed: now.Add(-300 * day), Expires: now.Add(20 * day)}, 365, "its escrow expires on 2027-03-21"},
+		{state.Item{Name: "A", Renewed: now.Add(-400 * day), Expires: now.Add(-day)}, 365, "its fragments expired on 2027-02-28"},
+		{state.Item{Name: "A", Renewed: now.Add(-300 * day), Expires: now.Add(20 * day)}, 365, "its fragments expire on 2027-03-21"},
 		{state.Item{Name: "A", Renewed: now.Add(-366 * day), Expires: now.Add(300 * day)}, 365, "a year since the last renewal (2026-02-28)"},
 		{state.Item{Name: "A", Renewed: now.Add(-31 * day), Expires: now.Add(300 * day)}, 30, "31 days since the last renewal"},
 	} {
