@@ -252,7 +252,7 @@ func TestDemoPortTakenAfterRestart(t *testing.T) {
 
 	forgetForTest(t, u, "Disk")
 	look(u, func() { o = u.Current().(*Overview) })
-	if o.LastLeftover == nil || !showsPart(u, "(the demo server on this computer, which is not running): kept until") {
+	if o.LastLeftover == nil || !showsPart(u, "the demo server on this computer, is not running:") || !showsPart(u, ": kept until") {
 		t.Fatal("forgetting with the demo server gone does not say what is left behind")
 	}
 	shotA1(t, u, "demo-forget-leftovers")

@@ -125,9 +125,7 @@ func (s *Overview) showLeftovers(fe *state.ForgetError) *DangerConfirm {
 	u := s.ui
 	name := fe.Name
 	lines := []string{lang.L("“{{.Name}}” is still here: these places could not be reached to delete their fragments.", map[string]any{"Name": name})}
-	for _, l := range fe.Left {
-		lines = append(lines, "• "+leftoverLine(u, l))
-	}
+	lines = append(lines, leftoverGroups(u, fe.Left)...)
 	lines = append(lines, lang.L("You can try again later, or remove it from this computer anyway. The fragments left behind are deleted by their servers when they expire, and without the pack on this computer they cannot be used to recover anything."))
 	c := u.confirmDanger(lang.L("Some fragments could not be deleted"), para(strings.Join(lines, "\n\n")),
 		lang.L("Remove from this computer anyway"), func() {
@@ -140,16 +138,57 @@ func (s *Overview) showLeftovers(fe *state.ForgetError) *DangerConfirm {
 	return c
 }
 
-// leftoverLine is one fragment left behind, in words.
-func leftoverLine(u *UI, l state.Leftover) string {
-	// The letter tells apart two addresses with the same hint.
-	place := strings.TrimSpace(l.Prefix + "  " + placeHint(l.Hint))
-	where := place
-	if d := u.State.Demo(); l.Server != "" && d == nil && u.State.IsDemoServer(l.Server) {
-		where = lang.L("{{.Place}} (the demo server on this computer, which is not running)", map[string]any{"Place": place})
-	} else if l.Server != "" {
-		where = lang.L("{{.Place}} (the server did not answer)", map[string]any{"Place": place})
+// leftoverGroups words the fragments left behind, grouped by server
+// (one heading says why the server was not reached, instead of every
+// line saying it again), then the other places.
+func leftoverGroups(u *UI, left []state.Leftover) []string {
+	var order []string
+	groups := map[string][]state.Leftover{}
+	for _, l := range left {
+		if _, ok := groups[l.Server]; !ok {
+			order = append(order, l.Server)
+		}
+		groups[l.Server] = append(groups[l.Server], l)
 	}
+	var out []string
+	for _, server := range order {
+		ls := groups[server]
+		var head string
+		switch host := serverHost(ls[0]); {
+		case server == "":
+			head = lang.L("Other places that could not be reached:")
+		case u.State.Demo() == nil && u.State.IsDemoServer(server):
+			head = lang.L("{{.Server}}, the demo server on this computer, is not running:", map[string]any{"Server": host})
+		default:
+			head = lang.L("{{.Server}} did not answer:", map[string]any{"Server": host})
+		}
+		block := []string{head}
+		for _, l := range ls {
+			block = append(block, "• "+leftoverLine(l))
+		}
+		out = append(out, strings.Join(block, "\n"))
+	}
+	return out
+}
+
+// serverHost is the server of a leftover as the pack names it (the part
+// of its hint after " at "), else its URL.
+func serverHost(l state.Leftover) string {
+	if _, host, ok := strings.Cut(l.Hint, " at "); ok && host != "" {
+		return host
+	}
+	return l.Server
+}
+
+// leftoverLine is one fragment left behind, in words, under its server's
+// heading (leftoverGroups).
+func leftoverLine(l state.Leftover) string {
+	// The letter tells apart two addresses with the same hint.
+	place := placeHint(l.Hint)
+	if l.Server != "" {
+		place, _, _ = strings.Cut(l.Hint, " at ") // the heading names the server
+	}
+	where := strings.TrimSpace(l.Prefix + "  " + place)
 	if l.Previous {
 		where += " " + lang.L("(an old fragment, kept after a renewal)")
 	}

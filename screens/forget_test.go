@@ -63,7 +63,7 @@ func TestForgetWithServerGone(t *testing.T) {
 		t.Fatal("no word on the fragments left behind")
 	}
 	host := strings.TrimPrefix(hs.URL, "http://")
-	if !showsPart(u, host) || !showsPart(u, "(the server did not answer): kept until") {
+	if !showsPart(u, host) || !showsPart(u, host+" did not answer:") || !showsPart(u, ": kept until") {
 		t.Fatal("the dialog does not name the server and until when its fragment is kept")
 	}
 	if items, _ := u.State.Items(); len(items) != 2 {
