@@ -188,7 +188,16 @@ func (u *UI) showErrorSaying(what string, err error) {
 	d := dialog.NewCustom(lang.L("Something went wrong"), lang.L("OK"), container.NewStack(width, v), u.Win)
 	// A dialog keeps the size it opened at: fit it to the detail as
 	// Details opens and closes (after the accordion's layout).
-	v.shown.onChange = func() { go u.do(func() { d.Resize(d.MinSize()) }) }
+	// Under headless tests (Serial set) at once, on the calling goroutine,
+	// which holds the UI already: a goroutine of its own outlived its test
+	// and raced with the next one in fyne's shared caches.
+	v.shown.onChange = func() {
+		if u.Serial != nil {
+			d.Resize(d.MinSize())
+			return
+		}
+		go u.do(func() { d.Resize(d.MinSize()) })
+	}
 	u.lastError = v
 	d.Show()
 }

@@ -37,3 +37,15 @@ func TestHealthLineAndMailCopyInWords(t *testing.T) {
 		t.Errorf("the reason is not behind Details: %q", s.problem.Detail.Text)
 	}
 }
+
+// With the demo running and no server of the user's own, Settings does
+// not say "no servers" as if the demo were not there.
+func TestSettingsSaysTheDemoIsTheOnlyServer(t *testing.T) {
+	u := newTestUI(t)
+	tryDemoForTest(t, u)
+	u.State.SetServers(nil)
+	look(u, u.ShowSettings)
+	if !showsPart(u, "but the demo server on this computer") {
+		t.Fatal("Settings does not say the demo server is the only one")
+	}
+}

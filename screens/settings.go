@@ -137,7 +137,11 @@ func (s *Settings) refreshServers() {
 	s.Servers.RemoveAll()
 	list := s.ui.State.Servers()
 	if len(list) == 0 {
-		s.Servers.Add(para(lang.L("No servers yet. Add one, or try Passcrow with the local demo server.")))
+		msg := lang.L("No servers yet. Add one, or try Passcrow with the local demo server.")
+		if s.ui.State.Demo() != nil {
+			msg = lang.L("No servers yet but the demo server on this computer, which is for trying Passcrow. Add a real server before you protect something that matters.")
+		}
+		s.Servers.Add(para(msg))
 	}
 	for _, url := range list {
 		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {

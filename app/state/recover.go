@@ -62,7 +62,7 @@ func (s *State) StartRecovery(ctx context.Context, name string) (*Recovery, erro
 		return nil, err
 	}
 	r := &Recovery{Name: name, Need: p.Need(), rec: recovery.NewRecovery(p, keepers()),
-		records: p.Records, lang: s.Language(), received: map[string]bool{},
+		records: p.Records, lang: s.codeLanguage(), received: map[string]bool{},
 		opened: func() { s.markWorking(name) }}
 	if r.lang == "" {
 		r.lang = "en"
