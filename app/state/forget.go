@@ -55,10 +55,17 @@ func (e *ForgetError) Unwrap() []error {
 // it first, then its pack. Fragments already gone count as deleted, so
 // trying again after a failure finishes the job. When some cannot be
 // deleted it returns a *ForgetError and keeps the item.
+//
+// An item whose pack is also kept under another name (the same file
+// imported twice) is only removed from this computer: its fragments are
+// the other item's too, and deleting them would break it.
 func (s *State) Forget(ctx context.Context, name string) error {
 	p, err := s.loadPack(name)
 	if err != nil {
 		return err
+	}
+	if s.samePackElsewhere(name, p) {
+		return s.RemoveLocal(name)
 	}
 	var left []Leftover
 	if prev, err := s.loadPrevious(name); err == nil {
@@ -127,4 +134,22 @@ func (s *State) RemoveLocal(name string) error {
 	_ = packstore.DeleteSeen(st, name)
 	_ = packstore.DeletePartial(st, name)
 	return nil
+}
+
+// samePackElsewhere reports whether another item keeps the very pack of
+// name (the same secret, made or renewed at the same time).
+func (s *State) samePackElsewhere(name string, p *recovery.Pack) bool {
+	names, err := s.names()
+	if err != nil {
+		return false
+	}
+	for _, n := range names {
+		if n == name {
+			continue
+		}
+		if kept, err := s.loadPack(n); err == nil && sameSecret(p, kept) && generation(p).Equal(generation(kept)) {
+			return true
+		}
+	}
+	return false
 }
