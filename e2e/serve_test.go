@@ -57,16 +57,7 @@ func startServe(t *testing.T, m *mailtest.Mail, addr, tlsMode, user, password st
 	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	logPath := filepath.Join(dir, "serve.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close() // the child has its own copy
-
-	cmd := exec.Command(os.Args[0], "serve",
-		"--listen", "127.0.0.1:0",
-		"--data", filepath.Join(dir, "data"),
+	return startServeArgs(t,
 		"--smtp-host", host, "--smtp-port", port, "--smtp-tls", tlsMode,
 		"--smtp-user", user, "--smtp-password-file", pwFile,
 		"--smtp-from", "Passcrow E2E <noreply@passcrow.test>",
@@ -74,6 +65,21 @@ func startServe(t *testing.T, m *mailtest.Mail, addr, tlsMode, user, password st
 		// The free tier covers a day: no hashcash to solve.
 		"--max-days", "1",
 	)
+}
+
+// startServeArgs runs `passcrow serve` as a process of its own with args
+// after --listen and --data, and stops it by PID with SIGINT at the end.
+func startServeArgs(t *testing.T, args ...string) *served {
+	t.Helper()
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "serve.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close() // the child has its own copy
+
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--listen", "127.0.0.1:0", "--data", filepath.Join(dir, "data")}, args...)...)
 	cmd.Env = append(os.Environ(), childEnv+"=1",
 		// A race-enabled binary otherwise waits a second before exiting.
 		"GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))

@@ -3,10 +3,7 @@
 package e2e_test
 
 import (
-	"bufio"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,60 +14,6 @@ import (
 	"github.com/passcrow/passcrow-desktop/internal/smstest"
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
-
-// startServeArgs runs `passcrow serve` as a process of its own with
-// args after --listen and --data, and stops it with SIGINT at the end.
-func startServeArgs(t *testing.T, args ...string) *served {
-	t.Helper()
-	dir := t.TempDir()
-	logPath := filepath.Join(dir, "serve.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close()
-	cmd := exec.Command(os.Args[0], append([]string{"serve", "--listen", "127.0.0.1:0", "--data", filepath.Join(dir, "data")}, args...)...)
-	cmd.Env = append(os.Environ(), childEnv+"=1",
-		"GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
-	cmd.Stderr = logFile
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	lines := make(chan string, 1)
-	go func() {
-		br := bufio.NewReader(out)
-		if line, err := br.ReadString('\n'); err == nil {
-			lines <- line
-		}
-		close(lines)
-		io.Copy(io.Discard, br)
-		exited <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		if err := cmd.Process.Signal(os.Interrupt); err != nil {
-			t.Errorf("stopping passcrow serve (pid %d): %v", cmd.Process.Pid, err)
-		}
-		if err := <-exited; err != nil {
-			t.Errorf("passcrow serve exited with %v after SIGINT", err)
-		}
-		if t.Failed() {
-			b, _ := os.ReadFile(logPath)
-			t.Logf("passcrow serve log:\n%s", b)
-		}
-	})
-	line, ok := <-lines
-	mm := listening.FindStringSubmatch(line)
-	if !ok || mm == nil {
-		b, _ := os.ReadFile(logPath)
-		t.Fatalf("passcrow serve did not say where it listens (first line %q); log:\n%s", line, b)
-	}
-	return &served{URL: mm[1], log: logPath}
-}
 
 var smsCode = regexp.MustCompile(`Passcrow code: (\S+)`)
 
