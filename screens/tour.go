@@ -96,16 +96,8 @@ func Tour(u *UI, d TourDriver) error {
 	d.Shot("07-setup-review")
 	d.Tap(setup.Next)
 	d.Shot("08-setup-progress")
-	var done chan struct{}
-	d.Do(func() { done = setup.done })
-	if err := wait(done, TourStepTimeout, "protecting"); err != nil {
+	if err := setupFinished(d, setup, "protecting"); err != nil {
 		return err
-	}
-	var step int
-	var setupErr string
-	d.Do(func() { step, setupErr = setup.Step, setup.Error.Text })
-	if step != stepDone {
-		return fmt.Errorf("protecting failed: %s", setupErr)
 	}
 	d.Shot("09-setup-done")
 	d.Do(u.ShowOverview)
@@ -223,4 +215,21 @@ func tourCodes(demo *state.Demo, n int) ([]string, error) {
 		codes = append(codes, m.Code)
 	}
 	return codes, nil
+}
+
+// setupFinished waits until the wizard's work (protecting, renewing) is
+// over and says why when it did not end on the done step.
+func setupFinished(d TourDriver, setup *Setup, what string) error {
+	var done chan struct{}
+	d.Do(func() { done = setup.done })
+	if err := wait(done, TourStepTimeout, what); err != nil {
+		return err
+	}
+	var step int
+	var setupErr string
+	d.Do(func() { step, setupErr = setup.Step, setup.Error.Text })
+	if step != stepDone {
+		return fmt.Errorf("%s failed: %s", what, setupErr)
+	}
+	return nil
 }

@@ -125,16 +125,8 @@ func tourStalePack(u *UI, d TourDriver) error {
 	if err != nil {
 		return err
 	}
-	var done chan struct{}
-	d.Do(func() { done = setup.done })
-	if err := wait(done, TourStepTimeout, "renewing"); err != nil {
+	if err := setupFinished(d, setup, "renewing"); err != nil {
 		return err
-	}
-	var step int
-	var setupErr string
-	d.Do(func() { step, setupErr = setup.Step, setup.Error.Text })
-	if step != stepDone {
-		return fmt.Errorf("renewing failed: %s", setupErr)
 	}
 	d.Shot("24-renew-done")
 
