@@ -192,6 +192,7 @@ func (s *BoltStore) Close() error {
 	}
 	s.closed = true
 	s.mu.Unlock()
+	s.closeSends()
 	s.journal.stop() // hands its last escrows to the writer
 	close(s.ops)
 	<-s.stopped

@@ -54,17 +54,24 @@ func (s *BoltStore) UpdateGuesses(ctx context.Context, id string, now time.Time,
 	})
 }
 
-// UpdateSends answers from memory and writes the count to the file
-// behind the request, in the next batched commit, without waiting for
-// its fsync: a code costs no fsync for its count, and a restart still
-// finds the counts (all but those of the last moments before a crash).
-// The file is read for a key only the first time it is asked for.
+// UpdateSends answers from memory and writes the counts to the file
+// behind the requests: the counts changed within sendFlushEvery go in
+// one batched commit, whose fsync no request waits for. A code costs no
+// fsync for its count, and a restart still finds the counts (all but
+// those of the last second before a crash; Close writes them all). The
+// file is read for a key only the first time it is asked for.
 func (s *BoltStore) UpdateSends(ctx context.Context, key string, now time.Time, fn func(*Sends) error) error {
 	c := &s.sends
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// Checked under c.mu: Close takes the dirty counts under it after
+	// marking the store closed, so none made before is left out.
+	if s.isClosed() {
+		return ErrClosed
+	}
 	if c.m == nil {
 		c.m = make(map[string]Sends)
+		c.dirty = make(map[string]struct{})
 	}
 	v, ok := c.m[key]
 	if !ok {
@@ -81,22 +88,24 @@ func (s *BoltStore) UpdateSends(ctx context.Context, key string, now time.Time, 
 	if err := fn(&v); err != nil {
 		return err
 	}
-	// Queued under c.mu, so the file gets the counts of one key in the
-	// order they were made.
-	if err := s.writeBehind(func(tx *bolt.Tx) error {
-		return putRecord(tx, bucketSends, tagSends, []byte(key), v.Expiration, v)
-	}); err != nil {
-		return err
-	}
 	c.m[key] = v
+	c.dirty[key] = struct{}{}
+	if c.timer == nil {
+		c.timer = time.AfterFunc(sendFlushEvery, s.flushSends)
+	}
 	return nil
 }
 
-// sendCache holds the send counts a BoltStore has read or written. Its
-// zero value is ready.
+// sendFlushEvery is how long a changed send count may wait for the file.
+const sendFlushEvery = time.Second
+
+// sendCache holds the send counts a BoltStore has read or written, and
+// which of them the file does not have yet. Its zero value is ready.
 type sendCache struct {
-	mu sync.Mutex
-	m  map[string]Sends
+	mu    sync.Mutex
+	m     map[string]Sends
+	dirty map[string]struct{}
+	timer *time.Timer // the next flush, if one is due
 }
 
 // sweep forgets expired counts (the file's go in sweepLimits).
@@ -106,19 +115,69 @@ func (c *sendCache) sweep(now time.Time) {
 	for k, v := range c.m {
 		if !alive(v.Expiration, now) {
 			delete(c.m, k)
+			delete(c.dirty, k)
 		}
 	}
 }
 
-// writeBehind queues fn for the writer and returns without waiting.
-func (s *BoltStore) writeBehind(fn func(tx *bolt.Tx) error) error {
+// takeDirty returns a write of every count changed since the last one,
+// or nil if none did. The caller holds c.mu and queues the write before
+// releasing it, so the file gets one key's counts in the order made.
+func (c *sendCache) takeDirty() func(tx *bolt.Tx) error {
+	if len(c.dirty) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(c.dirty))
+	vals := make([]Sends, 0, len(c.dirty))
+	for k := range c.dirty {
+		keys = append(keys, k)
+		vals = append(vals, c.m[k])
+	}
+	clear(c.dirty)
+	return func(tx *bolt.Tx) error {
+		for i, k := range keys {
+			if err := putRecord(tx, bucketSends, tagSends, []byte(k), vals[i].Expiration, vals[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// flushSends queues the changed counts for the writer without waiting:
+// when their time is up, and before a sweep. Once the store is closed it
+// leaves them to Close.
+func (s *BoltStore) flushSends() {
+	c := &s.sends
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.timer != nil {
+		c.timer.Stop() // a no-op when the timer itself calls
+		c.timer = nil
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return ErrClosed
+		return
 	}
-	s.ops <- boltOp{fn: fn, done: make(chan error, 1)}
-	return nil
+	if fn := c.takeDirty(); fn != nil {
+		s.ops <- boltOp{fn: fn, done: make(chan error, 1)}
+	}
+}
+
+// closeSends queues the last changed counts; Close calls it after
+// marking the store closed and before the writer stops.
+func (s *BoltStore) closeSends() {
+	c := &s.sends
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	if fn := c.takeDirty(); fn != nil {
+		s.ops <- boltOp{fn: fn, done: make(chan error, 1)}
+	}
 }
 
 // ServerSecret keeps the secret in the file, so a restart keeps the
@@ -191,6 +250,7 @@ func taggedIndexKey(tag byte, key []byte, exp int64) []byte {
 func (s *BoltStore) sweepLimits(ctx context.Context, now time.Time) (int, error) {
 	const chunk = 1000
 	total := 0
+	s.flushSends() // the file's sweep counts and removes them too
 	s.sends.sweep(now)
 	for _, t := range []struct {
 		tag    byte

@@ -101,7 +101,7 @@ func testLimitContract(t *testing.T, s Store) {
 	}
 }
 
-// TestBoltLimitsDurable: guess records and the secret survive a reopen
+// TestBoltLimitsDurable: guess records, send counts and the secret survive a reopen
 // of the file, as the budget must survive a restart.
 func TestBoltLimitsDurable(t *testing.T) {
 	ctx := context.Background()
@@ -113,7 +113,18 @@ func TestBoltLimitsDurable(t *testing.T) {
 	mustBeNil(t, s.UpdateGuesses(ctx, "abc", now, func(g *Guesses) error { *g = want; return nil }))
 	secret, err := s.ServerSecret(ctx, []byte("kept"))
 	mustBeNil(t, err)
+	// Send counts are written a second behind; Close writes them at once.
+	for range 3 {
+		mustBeNil(t, s.UpdateSends(ctx, "k", now, func(c *Sends) error {
+			c.Expiration = testStart + 3600
+			c.Day++
+			return nil
+		}))
+	}
 	mustBeNil(t, s.Close())
+	if err := s.UpdateSends(ctx, "k", now, func(*Sends) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Fatalf("a count after Close: %v, want ErrClosed", err)
+	}
 
 	s, err = OpenBoltStore(dir)
 	mustBeNil(t, err)
@@ -123,5 +134,10 @@ func TestBoltLimitsDurable(t *testing.T) {
 	}
 	if again, _ := s.ServerSecret(ctx, []byte("new")); !bytes.Equal(again, secret) {
 		t.Fatalf("secret after reopening %q, want %q", again, secret)
+	}
+	day := 0
+	mustBeNil(t, s.UpdateSends(ctx, "k", now, func(c *Sends) error { day = c.Day; return nil }))
+	if day != 3 {
+		t.Fatalf("send count after reopening %d, want 3", day)
 	}
 }
