@@ -71,6 +71,11 @@ type boltOp struct {
 // (0600) on first run. Another process holding the file makes it fail
 // after a second instead of hanging.
 func OpenBoltStore(dir string) (*BoltStore, error) {
+	return openBoltStore(dir, journalMaxBytes)
+}
+
+// openBoltStore is OpenBoltStore with journal files of fileBytes bytes.
+func openBoltStore(dir string, fileBytes int64) (*BoltStore, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("server: creating data dir: %w", err)
 	}
@@ -89,7 +94,7 @@ func OpenBoltStore(dir string) (*BoltStore, error) {
 		return nil, fmt.Errorf("server: preparing database: %w", err)
 	}
 	s := &BoltStore{db: db, codes: newCodeTable(), ops: make(chan boltOp, 64), stopped: make(chan struct{})}
-	if s.journal, err = openCommitter(s, dir, time.Now()); err != nil {
+	if s.journal, err = openCommitter(s, dir, fileBytes, time.Now()); err != nil {
 		db.Close()
 		return nil, err
 	}

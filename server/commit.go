@@ -26,6 +26,7 @@ package server
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -35,8 +36,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -45,16 +44,16 @@ import (
 
 // Journal tuning.
 const (
-	// journalPrefix names journal files: journal-<first seq in hex>.
+	// journalPrefix names journal files: journal-<generation in hex>.
 	journalPrefix = "journal-"
-	// journalMaxBytes is when a journal file is closed for a new one; old
-	// files go once everything in them is in bbolt.
+	// journalMaxBytes is the size journal files are made at; a full one
+	// is closed for a new one, and old files go once bbolt has them.
 	journalMaxBytes = 4 << 20
 	// applyEvery and applyBatch: journaled escrows go to bbolt at least
 	// this often, or sooner when this many are waiting, so bbolt's own
 	// fsyncs stay few and out of the way of the journal's.
-	applyEvery = 20 * time.Millisecond
-	applyBatch = 512
+	applyEvery = 500 * time.Millisecond
+	applyBatch = 4096
 	// maxCommitBatch is the most creations sharing one fdatasync.
 	maxCommitBatch = 256
 	// maxRecordBytes bounds one journal record when reading it back.
@@ -82,8 +81,9 @@ type createOp struct {
 // escrowCommitter owns the journal. Its goroutine writes and syncs
 // records; the BoltStore writer applies them to bbolt.
 type escrowCommitter struct {
-	s   *BoltStore
-	dir string
+	s         *BoltStore
+	dir       string
+	fileBytes int64 // journal file size: journalMaxBytes, less in tests
 
 	mu        sync.RWMutex // guards pending, unqueued, applied, lastApply
 	pending   map[string]*pendingEscrow
@@ -95,6 +95,8 @@ type escrowCommitter struct {
 
 	creates chan createOp
 	stopped chan struct{}
+
+	maker *journalMaker // makes the next journal file (journal_file.go)
 
 	// Owned by the committer goroutine.
 	f    *os.File
@@ -110,9 +112,9 @@ type journalFile struct {
 
 // openCommitter replays what journals hold beyond bbolt's applied mark
 // into bbolt, removes the journals and starts a new one.
-func openCommitter(s *BoltStore, dir string, now time.Time) (*escrowCommitter, error) {
+func openCommitter(s *BoltStore, dir string, fileBytes int64, now time.Time) (*escrowCommitter, error) {
 	c := &escrowCommitter{
-		s: s, dir: dir,
+		s: s, dir: dir, fileBytes: fileBytes,
 		pending: map[string]*pendingEscrow{},
 		creates: make(chan createOp, maxCommitBatch),
 		stopped: make(chan struct{}),
@@ -120,7 +122,9 @@ func openCommitter(s *BoltStore, dir string, now time.Time) (*escrowCommitter, e
 	if err := c.replay(now); err != nil {
 		return nil, err
 	}
+	c.maker = startJournalMaker(dir, fileBytes)
 	if err := c.rotate(); err != nil {
+		c.maker.close()
 		return nil, err
 	}
 	go c.run()
@@ -132,7 +136,6 @@ func (c *escrowCommitter) replay(now time.Time) error {
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(names, func(a, b string) int { return cmpSeqName(a, b) })
 	var applied uint64
 	if err := c.s.db.View(func(tx *bolt.Tx) error {
 		applied = readApplied(tx)
@@ -154,6 +157,9 @@ func (c *escrowCommitter) replay(now time.Time) error {
 			}
 		}
 	}
+	// Seq order is write order, whatever the files are named (files of
+	// older versions were named by seq, these by generation).
+	slices.SortStableFunc(redo, func(a, b journalRecord) int { return cmp.Compare(a.seq, b.seq) })
 	if len(redo) > 0 || c.seq > applied {
 		err := c.s.db.Update(func(tx *bolt.Tx) error {
 			for _, r := range redo {
@@ -176,19 +182,6 @@ func (c *escrowCommitter) replay(now time.Time) error {
 	return nil
 }
 
-// cmpSeqName orders journal files by the hex seq in their names.
-func cmpSeqName(a, b string) int {
-	sa, _ := strconv.ParseUint(strings.TrimPrefix(filepath.Base(a), journalPrefix), 16, 64)
-	sb, _ := strconv.ParseUint(strings.TrimPrefix(filepath.Base(b), journalPrefix), 16, 64)
-	switch {
-	case sa < sb:
-		return -1
-	case sa > sb:
-		return 1
-	}
-	return 0
-}
-
 func readApplied(tx *bolt.Tx) uint64 {
 	b := tx.Bucket(bucketMeta)
 	if b == nil {
@@ -209,17 +202,11 @@ func writeApplied(tx *bolt.Tx, seq uint64) error {
 	return b.Put(keyApplied, binary.BigEndian.AppendUint64(nil, seq))
 }
 
-// rotate starts a new journal file after the current one, which becomes
-// old until bbolt has everything in it.
+// rotate moves on to a new journal file, made ahead (journal_file.go);
+// the current one becomes old until bbolt has everything in it.
 func (c *escrowCommitter) rotate() error {
-	f, err := os.OpenFile(filepath.Join(c.dir, fmt.Sprintf("%s%016x", journalPrefix, c.seq+1)),
-		os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o600) // a file of that name can only be a failed rotation's
+	f, err := c.maker.next()
 	if err != nil {
-		return fmt.Errorf("server: creating journal: %w", err)
-	}
-	// The new name must survive a power cut as surely as its records.
-	if err := syncDir(c.dir); err != nil {
-		f.Close()
 		return err
 	}
 	if c.f != nil {
@@ -272,8 +259,8 @@ func (c *escrowCommitter) run() {
 			buf = appendRecord(buf, c.seq+uint64(i)+1, op.p.e)
 		}
 		var err error
-		if c.size >= journalMaxBytes {
-			err = c.rotate()
+		if c.size > 0 && c.size+int64(len(buf)) > c.fileBytes {
+			err = c.rotate() // a batch larger than a file goes past a new one's end
 		}
 		if err == nil {
 			err = c.writeSync(buf)
@@ -292,7 +279,7 @@ func (c *escrowCommitter) run() {
 		if err != nil {
 			// Whatever the failed write left in the file, nothing
 			// acknowledged may follow it there.
-			c.size = journalMaxBytes
+			c.size = max(c.size, 1) + c.fileBytes
 		}
 		for _, op := range batch {
 			op.done <- err
@@ -302,7 +289,7 @@ func (c *escrowCommitter) run() {
 }
 
 func (c *escrowCommitter) writeSync(buf []byte) error {
-	if _, err := c.f.Write(buf); err != nil {
+	if _, err := c.f.WriteAt(buf, c.size); err != nil {
 		// A partial record ends the file on replay; the next batch
 		// goes to a new file (run).
 		return fmt.Errorf("server: writing journal: %w", err)
@@ -325,7 +312,7 @@ func (c *escrowCommitter) maybeApply(tick bool) {
 		c.queueApply()
 	}
 	for len(c.old) > 0 && c.old[0].last <= applied {
-		os.Remove(c.old[0].path)
+		c.maker.absorbed(c.old[0].path)
 		c.old = c.old[1:]
 	}
 }
@@ -481,6 +468,7 @@ func (c *escrowCommitter) create(ctx context.Context, e Escrow, now time.Time) e
 func (c *escrowCommitter) stop() {
 	close(c.creates)
 	<-c.stopped
+	c.maker.close()
 }
 
 // removeJournals deletes the journal files once the writer has stopped
@@ -530,7 +518,9 @@ func appendRecord(buf []byte, seq uint64, e Escrow) []byte {
 }
 
 // readJournal reads the whole records of a journal file; a torn or
-// damaged record ends it (nothing after one was acknowledged).
+// damaged record ends it (nothing after one was acknowledged), and so
+// does one whose seq does not follow the one before: what a recycled
+// file held before (journal_file.go).
 func readJournal(name string) ([]journalRecord, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -553,7 +543,7 @@ func readJournal(name string) ([]journalRecord, error) {
 			return out, nil
 		}
 		rec, ok := parseRecord(body)
-		if !ok {
+		if !ok || len(out) > 0 && rec.seq != out[len(out)-1].seq+1 {
 			return out, nil
 		}
 		out = append(out, rec)
