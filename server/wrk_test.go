@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -287,9 +288,9 @@ func wrkWanted(endpoint string, conns int) bool {
 	return only == "" || slices.Contains(strings.Split(only, ","), fmt.Sprintf("%s/%d", endpoint, conns))
 }
 
-// wrkProfile writes a CPU profile of the server while wrk runs, into the
-// folder PASSCROW_WRK_CPUPROFILE names, when it is set: where the time
-// of each endpoint goes.
+// wrkProfile writes a CPU profile and an execution trace of the server
+// while wrk runs, into the folder PASSCROW_WRK_CPUPROFILE names, when it
+// is set: where the time of each endpoint goes.
 func wrkProfile(t *testing.T, name string) (stop func()) {
 	dir := os.Getenv("PASSCROW_WRK_CPUPROFILE")
 	if dir == "" {
@@ -298,9 +299,15 @@ func wrkProfile(t *testing.T, name string) (stop func()) {
 	f, err := os.Create(filepath.Join(dir, name+".prof"))
 	mustBeNil(t, err)
 	mustBeNil(t, pprof.StartCPUProfile(f))
+	// And an execution trace: where requests wait (go tool trace).
+	tf, err := os.Create(filepath.Join(dir, name+".trace"))
+	mustBeNil(t, err)
+	mustBeNil(t, trace.Start(tf))
 	return func() {
+		trace.Stop()
 		pprof.StopCPUProfile()
 		mustBeNil(t, f.Close())
+		mustBeNil(t, tf.Close())
 	}
 }
 
