@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -62,9 +63,14 @@ type metrics struct {
 	requests [len(routeNames)]atomic.Int64 // for /passcrow/stats, as the reference counts
 
 	byStatus *prometheus.CounterVec
-	latency  [len(routeNames)]prometheus.Observer
-	sends    *prometheus.CounterVec
-	lockouts prometheus.Counter
+	// statusCounters holds byStatus's counter of each route and status
+	// (100 to 599) once used: looking it up in byStatus hashes the two
+	// labels and formats the status on every request. A series appears
+	// when first counted, as with byStatus alone.
+	statusCounters [len(routeNames)][500]atomic.Pointer[prometheus.Counter]
+	latency        [len(routeNames)]prometheus.Observer
+	sends          *prometheus.CounterVec
+	lockouts       prometheus.Counter
 }
 
 func newMetrics(now time.Time, verifiers map[string]verify.Verifier) *metrics {
@@ -97,8 +103,22 @@ func newMetrics(now time.Time, verifiers map[string]verify.Verifier) *metrics {
 // observe counts one answered request.
 func (m *metrics) observe(route, status int, took time.Duration) {
 	m.requests[route].Add(1)
-	m.byStatus.WithLabelValues(routeNames[route], strconv.Itoa(status)).Inc()
+	m.statusCounter(route, status).Inc()
 	m.latency[route].Observe(took.Seconds())
+}
+
+func (m *metrics) statusCounter(route, status int) prometheus.Counter {
+	if status < 100 || status > 599 {
+		return m.byStatus.WithLabelValues(routeNames[route], strconv.Itoa(status))
+	}
+	slot := &m.statusCounters[route][status-100]
+	if c := slot.Load(); c != nil {
+		return *c
+	}
+	// Two requests may both get here: byStatus gives both the same one.
+	c := m.byStatus.WithLabelValues(routeNames[route], strconv.Itoa(status))
+	slot.Store(&c)
+	return c
 }
 
 // codeSent counts a code handed to the verifier of kind; err is what
@@ -144,13 +164,22 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection underneath.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
+// recorders keeps statusRecorders for reuse: one escapes to the heap
+// with every request otherwise (the mux and handlers take it as an
+// interface). No handler keeps its ResponseWriter once it returns.
+var recorders = sync.Pool{New: func() any { return new(statusRecorder) }}
+
 // counted runs next and counts the request under its route.
 func (s *Server) counted(w http.ResponseWriter, r *http.Request, next func(http.ResponseWriter, *http.Request)) {
 	start := time.Now()
-	rec := statusRecorder{ResponseWriter: w}
-	next(&rec, r)
-	if rec.status == 0 {
-		rec.status = http.StatusOK
+	rec := recorders.Get().(*statusRecorder)
+	rec.ResponseWriter = w
+	next(rec, r)
+	status := rec.status
+	*rec = statusRecorder{}
+	recorders.Put(rec)
+	if status == 0 {
+		status = http.StatusOK
 	}
-	s.metrics.observe(routeIndex(r.URL.Path), rec.status, time.Since(start))
+	s.metrics.observe(routeIndex(r.URL.Path), status, time.Since(start))
 }
