@@ -257,6 +257,9 @@ func readBodyMax(w http.ResponseWriter, r *http.Request, max int64) ([]byte, err
 		if _, err := io.ReadFull(r.Body, body); err != nil {
 			return nil, fmt.Errorf("%w: reading body: %w", ErrBadRequest, err)
 		}
+		// Read to its end and closed, the body needs no draining after
+		// the handler (net/http would copy what is left to io.Discard).
+		r.Body.Close()
 		return body, nil
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
