@@ -12,6 +12,14 @@ import (
 // HTML escaping and no trailing newline. Go struct field order is the key
 // order, so the types below list fields in the reference's order.
 func Marshal(v any) ([]byte, error) {
+	if b, ok := marshalFlat(v); ok { // flat.go
+		return b, nil
+	}
+	return marshalJSON(v)
+}
+
+// marshalJSON is Marshal through encoding/json.
+func marshalJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -59,6 +67,14 @@ func hasNonASCII(b []byte) bool {
 // naming the key, as the reference rejects keys outside its whitelists, and
 // trailing data is refused.
 func Unmarshal(data []byte, v any) error {
+	if unmarshalFlat(data, v) { // flat.go
+		return nil
+	}
+	return unmarshalJSON(data, v)
+}
+
+// unmarshalJSON is Unmarshal through encoding/json.
+func unmarshalJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
