@@ -41,6 +41,33 @@ func TestCleanDescription(t *testing.T) {
 	}
 }
 
+// alreadyClean lets through only what the whole cleaning gives back
+// unchanged.
+func TestAlreadyClean(t *testing.T) {
+	for _, in := range []string{"", "Password manager", "Bitcoin wallet", "a", " a", "a ", "a  b",
+		"a\tb", "v2.0", "e:g", "x@y", "<b>", "[x]", "a_b", "a/b", "a*b", "tel+15551234", "www2 x",
+		"Lykilorð", "see еvil。example", "a\x7fb", "a\u00a0b", "Mum's laptop, v2 old!"} {
+		if alreadyClean(in) && cleanFully(in) != in {
+			t.Errorf("alreadyClean(%q) but cleaning gives %q", in, cleanFully(in))
+		}
+	}
+	for _, in := range []string{"Password manager", "Bitcoin wallet #2", "Mum's laptop, v2 old!", ""} {
+		if !alreadyClean(in) {
+			t.Errorf("%q is clean, yet takes the long way", in)
+		}
+	}
+}
+
+func FuzzAlreadyClean(f *testing.F) {
+	f.Add("Password manager")
+	f.Add("see www.evil.example now")
+	f.Fuzz(func(t *testing.T, in string) {
+		if alreadyClean(in) && cleanFully(in) != in {
+			t.Errorf("alreadyClean(%q) but cleaning gives %q", in, cleanFully(in))
+		}
+	})
+}
+
 // linkish finds anything a mail program could make a link of.
 var linkish = regexp.MustCompile(`(?i)://|www\.|evil|\.example|@.*example|<|>|\[|\]`)
 
