@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -121,7 +122,9 @@ func (s *Server) processVerification(ctx context.Context, req *wire.Verification
 		return wire.VerificationResponse{}, err
 	}
 	s.tellOwner(ctx, e, data, verify.NoticeRecoveryStarted, req.Language, time.Unix(exp, 0))
-	s.log.Debug("verification code sent", "kind", kind, "hint", hint)
+	if s.log.Enabled(ctx, slog.LevelDebug) { // its arguments cost allocations even unlogged
+		s.log.Debug("verification code sent", "kind", kind, "hint", hint)
+	}
 	return wire.VerificationResponse{EscrowDataID: req.EscrowDataID, Expiration: exp, Hint: hint, ActionURL: actionURL}, nil
 }
 
