@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -269,4 +270,68 @@ func holdsOlderRecords(b []byte) bool {
 		last, b = seq, b[8+n:]
 	}
 	return false
+}
+
+// Batches sync side by side, but one is acknowledged only after every
+// batch before it: replay stops at the first gap, so an escrow written
+// after a failed batch in the same file must fail too, and the next one
+// goes to a new file and succeeds.
+func TestJournalAcknowledgesInOrder(t *testing.T) {
+	s, err := OpenBoltStore(t.TempDir())
+	mustBeNil(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	now := time.Now()
+	exp := now.Unix() + 3600
+	syncing := make(chan int, 8) // the call number, once its sync returned or is held
+	release := make(chan struct{})
+	var calls atomic.Int32
+	s.journal.sync = func(f *os.File) error {
+		n := int(calls.Add(1))
+		if n == 1 {
+			syncing <- n
+			<-release
+			return errors.New("the disk is gone")
+		}
+		err := fdatasync(f)
+		syncing <- n
+		return err
+	}
+	create := func(id string) chan error {
+		done := make(chan error, 1)
+		go func() {
+			done <- s.CreateEscrow(ctx, Escrow{ID: id, Kind: "email", Data: "x", Expiration: exp}, now)
+		}()
+		return done
+	}
+	first := create("first")
+	if n := <-syncing; n != 1 {
+		t.Fatalf("sync %d came first", n)
+	}
+	second := create("second")
+	if n := <-syncing; n != 2 {
+		t.Fatalf("sync %d came second", n)
+	}
+	select {
+	case err := <-second:
+		t.Fatalf("the second batch was answered (%v) while the first was still syncing", err)
+	default:
+	}
+	close(release)
+	if err := <-first; err == nil {
+		t.Fatal("a batch whose sync failed succeeded")
+	}
+	if err := <-second; !errors.Is(err, errJournalGap) {
+		t.Fatalf("the batch after a failed one: %v, want errJournalGap", err)
+	}
+	third := create("third")
+	if err := <-third; err != nil {
+		t.Fatalf("the next batch, in a new file: %v", err)
+	}
+	for _, id := range []string{"first", "second"} {
+		// Unclaimed: the client was told it failed, and may try again.
+		if err := s.CreateEscrow(ctx, Escrow{ID: id, Kind: "email", Data: "y", Expiration: exp}, now); err != nil {
+			t.Errorf("%s again: %v", id, err)
+		}
+	}
 }
