@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"github.com/passcrow/passcrow-desktop/internal/wire"
+	"hash"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -52,7 +54,8 @@ func (e *sendLimitError) retryAfter(now time.Time) string {
 type sendLimiter struct {
 	store     Store
 	secret    []byte
-	hour, day int // <= 0: no limit
+	hour, day int       // <= 0: no limit
+	macs      sync.Pool // of HMACs keyed with secret: keying one costs two hashes and their buffers
 }
 
 // newSendLimiter makes the limiter cfg asks for, keyed by the store's
@@ -69,14 +72,21 @@ func newSendLimiter(st Store, cfg Config) (*sendLimiter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: reading the server secret: %w", err)
 	}
-	return &sendLimiter{store: st, secret: secret, hour: cfg.MaxSendsPerHour, day: cfg.MaxSendsPerDay}, nil
+	l := &sendLimiter{store: st, secret: secret, hour: cfg.MaxSendsPerHour, day: cfg.MaxSendsPerDay}
+	l.macs.New = func() any { return hmac.New(sha256.New, l.secret) }
+	return l, nil
 }
 
 // recipientKey names kind:address in the store.
 func (l *sendLimiter) recipientKey(kind, address string) string {
-	m := hmac.New(sha256.New, l.secret)
+	m := l.macs.Get().(hash.Hash)
 	m.Write([]byte(normalKind(kind) + ":" + normalAddress(kind, address)))
-	return hex.EncodeToString(m.Sum(nil))
+	var sum [sha256.Size]byte
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], m.Sum(sum[:0]))
+	m.Reset()
+	l.macs.Put(m)
+	return string(out[:])
 }
 
 // normalKind makes "mailto" count as "email": both reach one mailbox.
