@@ -121,6 +121,10 @@ func (s *Server) judge(ctx context.Context, e Escrow, guess string, now time.Tim
 		// the client has gone: net/http cancels ctx when a client
 		// half-closes, yet still sends it the answer.
 		if ticket, err = s.takeGuess(context.WithoutCancel(ctx), e, now); err != nil {
+			// Not counted (a full disk, say), yet the guesser learns
+			// from the error that it was wrong: the code is void, so
+			// each such guess costs a new code, which its owner gets.
+			s.store.UpdateCode(ctx, e.ID, now, func(*Code) bool { return false })
 			return nil, ticket, language, err
 		}
 	}
