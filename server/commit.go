@@ -226,7 +226,7 @@ func (c *escrowCommitter) rotate() error {
 // waiting for it, and acknowledged once it and every batch before it are
 // on disk (replay stops at the first gap, so a later batch must never be
 // acknowledged before an earlier one).
-const maxInFlight = 4
+const maxInFlight = 2
 
 // syncBatch is a batch of records written to the journal and syncing.
 type syncBatch struct {
