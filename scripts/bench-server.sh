@@ -8,23 +8,36 @@
 # and every figure as a ratio against issue 9's targets. Each run starts and
 # stops its own server (server/wrk_test.go, TestWrk). The load average
 # before and after is printed with the table: run on a quiet machine.
-#   scripts/bench-server.sh [--db postgres] [duration per run, default 5s]
+# With --reference FILE the ratios are against the reference server's
+# rates in FILE (lines: endpoint connections req/s, e.g. "policy 16 1644"),
+# measured with the same wrk settings just before or after this run; the
+# reference itself is not part of this project (docs/OPERATORS.md says how
+# it was measured).
+#   scripts/bench-server.sh [--db postgres] [--reference FILE] [duration per run, default 5s]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-pg=0
-if [ "${1:-}" = "--db" ]; then
-  [ "${2:-}" = "postgres" ] || { echo "usage: $0 [--db postgres] [duration]" >&2; exit 2; }
-  pg=1
-  shift 2
-fi
+pg=0 reference=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --db)
+    [ "${2:-}" = "postgres" ] || { echo "usage: $0 [--db postgres] [--reference FILE] [duration]" >&2; exit 2; }
+    pg=1
+    shift 2 ;;
+  --reference)
+    [ -r "${2:-}" ] || { echo "$0: --reference needs a readable file" >&2; exit 2; }
+    reference=$(realpath "$2")
+    shift 2 ;;
+  *) break ;;
+  esac
+done
 if ! command -v wrk >/dev/null; then
   echo "wrk is not installed (scripts/deps.sh installs it)" >&2
   exit 1
 fi
 out=$(mktemp) log=$(mktemp)
 trap 'rm -f "$out" "$log"' EXIT
-if ! PASSCROW_WRK=1 PASSCROW_WRK_PG=$pg PASSCROW_WRK_DURATION="${1:-5s}" PASSCROW_WRK_OUT="$out" \
+if ! PASSCROW_WRK=1 PASSCROW_WRK_PG=$pg PASSCROW_WRK_REFERENCE="$reference" PASSCROW_WRK_DURATION="${1:-5s}" PASSCROW_WRK_OUT="$out" \
   go test ./server/ -run '^TestWrk$' -count=1 -v -timeout 30m >"$log" 2>&1; then
   cat "$log"
   exit 1
