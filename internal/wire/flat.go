@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"reflect"
@@ -9,13 +10,14 @@ import (
 	"sync"
 )
 
-// Most messages are flat: a struct of strings and integers. Marshal and
-// Unmarshal take a short way for those when every string is printable
-// ASCII without '"' or '\' (an id, a key, a code, a version), the common
-// case, and give everything else to encoding/json: the short way writes
-// and reads exactly what the long one does (TestFlatAsEncodingJSON and
-// FuzzFlatAsEncodingJSON compare them), without encoding/json's
-// encoder, decoder, indenting pass and their buffers.
+// Most messages are flat: a struct of strings, integers and lists of
+// strings. Marshal and Unmarshal take a short way for those when every
+// string is printable ASCII without '"' or '\' (an id, a key, a code, a
+// version, an envelope), the common case, and give everything else to
+// encoding/json: the short way writes and reads exactly what the long
+// one does (TestFlatAsEncodingJSON and FuzzFlatAsEncodingJSON compare
+// them), without encoding/json's encoder, decoder, indenting pass and
+// their buffers.
 
 // flatField is one field of a flat struct.
 type flatField struct {
@@ -67,6 +69,11 @@ func describeFlat(t reflect.Type) *flatType {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 			bits = f.Type.Bits()
 		case reflect.String, reflect.Bool:
+		case reflect.Slice:
+			// A list of strings (the escrow request's escrow-data).
+			if f.Type.Elem().Kind() != reflect.String || customJSON(f.Type.Elem()) {
+				return nil
+			}
 		default:
 			return nil
 		}
@@ -133,13 +140,23 @@ func marshalFlat(v any) (out []byte, ok bool) {
 	size := 4
 	for _, f := range ft.fields {
 		fv := rv.Field(f.index)
-		if f.kind == reflect.String {
+		switch f.kind {
+		case reflect.String:
 			s := fv.String()
 			if !plainString(s) {
 				return nil, false
 			}
 			size += len(f.line) + len(s) + 4
-		} else {
+		case reflect.Slice:
+			size += len(f.line) + 8
+			for j := range fv.Len() {
+				s := fv.Index(j).String()
+				if !plainString(s) {
+					return nil, false
+				}
+				size += len(s) + 8
+			}
+		default:
 			size += len(f.line) + 22
 		}
 	}
@@ -148,7 +165,7 @@ func marshalFlat(v any) (out []byte, ok bool) {
 	n := 0
 	for _, f := range ft.fields {
 		fv := rv.Field(f.index)
-		if f.omitEmpty && fv.IsZero() {
+		if f.omitEmpty && (fv.IsZero() || f.kind == reflect.Slice && fv.Len() == 0) {
 			continue
 		}
 		if n > 0 {
@@ -164,6 +181,8 @@ func marshalFlat(v any) (out []byte, ok bool) {
 			b = append(b, '"')
 		case reflect.Bool:
 			b = strconv.AppendBool(b, fv.Bool())
+		case reflect.Slice:
+			b = appendStrings(b, fv)
 		default:
 			b = strconv.AppendInt(b, fv.Int(), 10)
 		}
@@ -174,10 +193,33 @@ func marshalFlat(v any) (out []byte, ok bool) {
 	return append(b, '}'), true
 }
 
+// appendStrings writes a list of plain strings as the indented output
+// does one at the second level: null for nil, [] when empty, else one
+// string a line.
+func appendStrings(b []byte, fv reflect.Value) []byte {
+	switch {
+	case fv.IsNil():
+		return append(b, "null"...)
+	case fv.Len() == 0:
+		return append(b, "[]"...)
+	}
+	b = append(b, '[')
+	for j := range fv.Len() {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n    \""...)
+		b = append(b, fv.Index(j).String()...)
+		b = append(b, '"')
+	}
+	return append(b, "\n  ]"...)
+}
+
 // unmarshalFlat is Unmarshal into a pointer to a flat struct, of an
-// object whose values are plain strings and integers written simply, to
-// fields of those kinds; ok is false, and v untouched, for anything else
-// (which Unmarshal then reads the long way, errors included).
+// object whose values are plain strings, integers written simply and
+// arrays of plain strings, to fields of those kinds; ok is false, and v
+// untouched, for anything else (which Unmarshal then reads the long way,
+// errors included).
 func unmarshalFlat(data []byte, v any) (ok bool) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
@@ -191,7 +233,7 @@ func unmarshalFlat(data []byte, v any) (ok bool) {
 	// What was read, set only once the whole input proved simple.
 	var got [2 * maxFlatFields]struct {
 		field      int32 // in ft.fields
-		start, end int32 // the value in data, quotes excluded
+		start, end int32 // the value in data, a string's quotes excluded
 	}
 	n := 0
 	i := skipSpace(data, 0)
@@ -231,7 +273,7 @@ func unmarshalFlat(data []byte, v any) (ok bool) {
 			}
 			i = skipSpace(data, i+1)
 			// Its value: a plain string for a string, a plain integer
-			// for an integer.
+			// for an integer, an array of plain strings for a list.
 			vs, ve := i, i
 			switch ft.fields[field].kind {
 			case reflect.String:
@@ -250,6 +292,11 @@ func unmarshalFlat(data []byte, v any) (ok bool) {
 					return false
 				}
 				i = ve + 1
+			case reflect.Slice:
+				if !plainStrings(data, &ve) {
+					return false
+				}
+				i = ve
 			case reflect.Bool:
 				return false
 			default:
@@ -282,14 +329,88 @@ func unmarshalFlat(data []byte, v any) (ok bool) {
 		f := ft.fields[g.field]
 		fv := rv.Field(f.index)
 		val := data[g.start:g.end]
-		if f.kind == reflect.String {
+		switch f.kind {
+		case reflect.String:
 			fv.SetString(string(val))
-		} else {
+		case reflect.Slice:
+			setStrings(fv, val)
+		default:
 			x, _ := strconv.ParseInt(string(val), 10, 64)
 			fv.SetInt(x)
 		}
 	}
 	return true
+}
+
+// plainStrings advances *end over an array of plain strings, perhaps
+// empty; null is not one.
+func plainStrings(data []byte, end *int) bool {
+	i := *end
+	if i >= len(data) || data[i] != '[' {
+		return false
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		*end = i + 1
+		return true
+	}
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return false
+		}
+		i++
+		for i < len(data) && data[i] != '"' {
+			if c := data[i]; c < 0x20 || c > 0x7e || c == '\\' {
+				return false
+			}
+			i++
+		}
+		if i >= len(data) {
+			return false
+		}
+		i = skipSpace(data, i+1)
+		if i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1)
+			continue
+		}
+		if i < len(data) && data[i] == ']' {
+			*end = i + 1
+			return true
+		}
+		return false
+	}
+}
+
+// setStrings sets fv, a slice of strings, to the strings of arr, an
+// array plainStrings accepted: its strings are what lies between each
+// pair of quotes. It fills the slice as encoding/json does, into the
+// array already there as far as its capacity goes, so that a caller
+// reusing a slice sees the same either way.
+func setStrings(fv reflect.Value, arr []byte) {
+	n := 0
+	for i := 0; ; i++ {
+		s := bytes.IndexByte(arr[i:], '"')
+		if s < 0 {
+			break
+		}
+		s += i + 1
+		e := s + bytes.IndexByte(arr[s:], '"')
+		if n >= fv.Cap() {
+			fv.Grow(1)
+		}
+		if n >= fv.Len() {
+			fv.SetLen(n + 1)
+		}
+		fv.Index(n).SetString(string(arr[s:e]))
+		n++
+		i = e
+	}
+	if n < fv.Len() {
+		fv.SetLen(n)
+	}
+	if n == 0 {
+		fv.Set(reflect.MakeSlice(fv.Type(), 0, 0))
+	}
 }
 
 // plainInt advances *end over an integer as JSON writes it, without a
