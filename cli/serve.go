@@ -36,6 +36,8 @@ func runServe(e *env, args []string) error {
 	db := fs.String("db", "", "keep everything in the PostgreSQL database at `URL` (postgres://user@host:5432/dbname) instead of --data, shared by every instance given it; a password goes in PGPASSFILE or PASSCROW_SERVE_DB, not on the command line")
 	sendsHour := fs.Int("max-sends-per-hour", server.DefaultMaxSendsPerHour, "messages (codes and notices) one address may get in an hour, over all escrows and instances (0: no limit)")
 	sendsDay := fs.Int("max-sends-per-day", server.DefaultMaxSendsPerDay, "messages one address may get in a day (0: no limit)")
+	connsPerClient := fs.Int("max-conns-per-client", 0, fmt.Sprintf("connections one client address (IPv4, or IPv6 /64) may hold open; more are closed at once (0: %d; -1: no cap); a --trusted-proxy counts only toward --max-conns", server.DefaultMaxConnsPerClient))
+	conns := fs.Int("max-conns", 0, "connections open in all; more are closed at once (0: the open-file limit less 128; -1: no cap)")
 	keylessDelete := fs.Bool("allow-keyless-delete", false, "delete an escrow by its id alone, as the reference server does (by default a deletion must carry the escrow key)")
 	edge := addEdgeFlags(fs) // serve_tls.go: HTTPS, trusted proxies, log
 	adminListen := fs.String("admin-listen", "", "serve the operator's pages at `ADDR`: /metrics (Prometheus) and /backup (a copy of the database); keep it private, e.g. 127.0.0.1:9108")
@@ -55,6 +57,11 @@ func runServe(e *env, args []string) error {
 	}
 	if *maxDays < 1 {
 		return usagef("serve: --max-days must be at least 1 (got %d)", *maxDays)
+	}
+	for name, v := range map[string]int{"--max-conns-per-client": *connsPerClient, "--max-conns": *conns} {
+		if v < -1 {
+			return usagef("serve: %s must be a number of connections, 0 for the default or -1 for no cap (got %d)", name, v)
+		}
 	}
 	dir := *data
 	if dir == "" {
@@ -91,6 +98,9 @@ func runServe(e *env, args []string) error {
 
 		TrustedProxies: proxies,
 		ProxyHeader:    *edge.proxyHeader,
+
+		MaxConnsPerClient: *connsPerClient, // 0 and -1 mean the same to server.Config
+		MaxConns:          *conns,
 
 		MaxSendsPerHour:    noLimit(*sendsHour),
 		MaxSendsPerDay:     noLimit(*sendsDay),

@@ -39,6 +39,10 @@ func checkServeConfig(e *env, c *commonFlags, cfg server.Config, listen, adminLi
 		}
 		storage = cfg.DataDir + "/passcrow.db"
 	}
+	perClient, total, err := cfg.ConnLimits()
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	kinds := make([]string, 0, len(cfg.Verifiers))
 	for k := range cfg.Verifiers {
 		kinds = append(kinds, k)
@@ -49,9 +53,13 @@ func checkServeConfig(e *env, c *commonFlags, cfg server.Config, listen, adminLi
 		"listen":  listen,
 		"storage": storage,
 		"kinds":   kinds,
+		// -1: no cap
+		"max_conns_per_client": perClient,
+		"max_conns":            total,
 	}
 	text := fmt.Sprintf("The settings are fine. The server would listen on %s, keep escrows in %s, and verify %s.\n",
 		listen, storage, strings.Join(kinds, ", "))
+	text += fmt.Sprintf("Open connections: %s per client address, %s in all.\n", capText(perClient), capText(total))
 	if adminListen != "" {
 		summary["admin"] = adminListen
 		text += fmt.Sprintf("Metrics and backups would be at http://%s/.\n", adminListen)
@@ -79,4 +87,12 @@ func checkDataDir(dir string) error {
 		return fmt.Errorf("serve: %s/passcrow.db is not a regular file", dir)
 	}
 	return nil
+}
+
+// capText says a connection cap of ConnLimits.
+func capText(n int) string {
+	if n < 0 {
+		return "no cap"
+	}
+	return fmt.Sprintf("at most %d", n)
 }

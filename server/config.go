@@ -60,6 +60,16 @@ type Config struct {
 	// proxy passes it on from the client as it came.
 	ProxyHeader string
 
+	// MaxConnsPerClient bounds the connections one client address (an
+	// IPv4 address or an IPv6 /64, the TCP peer) may hold open on the
+	// listeners ServeWith runs this Server on; default
+	// DefaultMaxConnsPerClient (64). Connections from TrustedProxies count
+	// only toward MaxConns. MaxConns bounds the open connections in all;
+	// default the process's open-file limit less 128 (on Linux; 1024
+	// elsewhere). A connection over either is closed once accepted
+	// (connlimit.go). A negative value turns that cap off.
+	MaxConnsPerClient, MaxConns int
+
 	// ResendInterval is the least time between two codes sent for one
 	// escrow; default DefaultResendInterval (1 min). A negative value
 	// turns the wait off. Voiding a code does not shorten it.
@@ -115,6 +125,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxSendsPerDay == 0 {
 		c.MaxSendsPerDay = DefaultMaxSendsPerDay
+	}
+	if c.MaxConnsPerClient == 0 {
+		c.MaxConnsPerClient = DefaultMaxConnsPerClient
+	}
+	if c.MaxConns == 0 {
+		c.MaxConns = defaultMaxConns()
 	}
 	if c.RateLimit > 0 && c.RateBurst <= 0 {
 		c.RateBurst = 5

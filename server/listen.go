@@ -51,14 +51,20 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 }
 
 // ServeWith is Serve with options. Whatever arrives, every answer is JSON
-// (jsononly.go). After it returns, close the Server: Close waits for
-// handlers still running.
+// (jsononly.go), and open connections are capped per client address and
+// in all (connlimit.go; Config.MaxConnsPerClient, MaxConns). After it
+// returns, close the Server: Close waits for handlers still running.
 func ServeWith(ctx context.Context, ln net.Listener, h http.Handler, opt ServeOptions) error {
 	if opt.ShutdownTimeout <= 0 {
 		opt.ShutdownTimeout = shutdownTimeout
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
+	}
+	// Innermost, so a connection over a cap is closed before anything
+	// else sees it.
+	if lim := connLimiterFor(h, opt.Logger); lim.capped() {
+		ln = &connLimitListener{Listener: ln, lim: lim}
 	}
 	ln = jsonOnlyListener{ln}
 	if opt.TLS != nil {
@@ -101,4 +107,15 @@ func ServeWith(ctx context.Context, ln net.Listener, h http.Handler, opt ServeOp
 		err = serr
 	}
 	return err
+}
+
+// connLimiterFor is the connection caps to serve h with: a Server's are
+// its Config's, shared by every listener it is served on; any other
+// handler (the admin pages) gets the default caps on a listener alone.
+func connLimiterFor(h http.Handler, log *slog.Logger) *connLimiter {
+	if s, ok := h.(*Server); ok {
+		return s.conns
+	}
+	return newConnLimiter(DefaultMaxConnsPerClient, defaultMaxConns(), nil,
+		slog.New(Redacting(log.Handler())), time.Now, nil)
 }

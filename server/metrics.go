@@ -71,6 +71,8 @@ type metrics struct {
 	latency        [len(routeNames)]prometheus.Observer
 	sends          *prometheus.CounterVec
 	lockouts       prometheus.Counter
+	connsRefused   [numRefusals]prometheus.Counter // by refusalNames (connlimit.go)
+	connsOpen      prometheus.Gauge
 }
 
 func newMetrics(now time.Time, verifiers map[string]verify.Verifier) *metrics {
@@ -95,9 +97,28 @@ func newMetrics(now time.Time, verifiers map[string]verify.Verifier) *metrics {
 		Name: "passcrow_lockouts_total",
 		Help: "Escrows locked out after too many wrong codes.",
 	})
-	m.reg.MustRegister(m.byStatus, latency, m.sends, m.lockouts, newQueueCollector(verifiers),
+	refused, open := m.addConnMetrics()
+	m.reg.MustRegister(m.byStatus, latency, m.sends, m.lockouts, refused, open, newQueueCollector(verifiers),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// addConnMetrics makes the connection counts of the listeners
+// (connlimit.go), both refusal reasons from zero, and returns them to
+// register.
+func (m *metrics) addConnMetrics() (*prometheus.CounterVec, prometheus.Gauge) {
+	refused := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "passcrow_connections_refused_total",
+		Help: "Connections closed as soon as accepted, by the cap they were over: per_client (--max-conns-per-client) or total (--max-conns).",
+	}, []string{"reason"})
+	for i, n := range refusalNames {
+		m.connsRefused[i] = refused.WithLabelValues(n)
+	}
+	m.connsOpen = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "passcrow_connections_open",
+		Help: "Connections open on the listeners serving requests.",
+	})
+	return refused, m.connsOpen
 }
 
 // observe counts one answered request.

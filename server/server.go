@@ -24,6 +24,7 @@ type Server struct {
 	policyJSON []byte
 	mux        *http.ServeMux
 	limiter    *rateLimiter
+	conns      *connLimiter // open connections, for ServeWith (connlimit.go)
 	resend     *resendGate
 	sends      *sendLimiter // nil: no per-recipient limit
 	guessLocks escrowLocks  // orders guesses per escrow (guesses_local.go)
@@ -51,6 +52,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, store: cfg.Store, stopSweep: make(chan struct{})}
 	s.log = slog.New(Redacting(cfg.Logger.Handler())) // logs.go: no identities, codes, keys or ids
 	s.metrics = newMetrics(cfg.Now(), cfg.Verifiers)
+	s.conns = newConnLimiter(cfg.MaxConnsPerClient, cfg.MaxConns, s.trusted, s.log, cfg.Now, s.metrics)
 	if s.store == nil {
 		if cfg.DataDir == "" {
 			s.store = NewMemoryStore()
