@@ -286,6 +286,7 @@ func TestJournalAcknowledgesInOrder(t *testing.T) {
 	syncing := make(chan int, 8) // the call number, once its sync returned or is held
 	release := make(chan struct{})
 	var calls atomic.Int32
+	s.journal.inlineSync = false // the first batch must sync beside the committer
 	s.journal.sync = func(f *os.File) error {
 		n := int(calls.Add(1))
 		if n == 1 {
