@@ -67,9 +67,14 @@ run() {
   local what=$1; shift
   # timeout inside the session: it stops the app itself, which then
   # lets go of its files (dbus-run-session would not pass a TERM on).
-  if ! env "$@" dbus-run-session -- timeout -k 10 300 "$work/passcrow" >>"$applog" 2>&1; then
+  # With SIGQUIT, so an app that hangs writes every goroutine's stack
+  # into its log (once in ~7 runs of one CI check, the renewal reminder
+  # ran into this timeout after its last screenshot).
+  if ! env "$@" dbus-run-session -- timeout -s QUIT -k 10 300 "$work/passcrow" >>"$applog" 2>&1; then
     echo "screenshots: $what failed ($combo); the app said:"
     tail -n 20 "$applog"
+    # A hang's stacks (SIGQUIT above), in full.
+    grep -q '^goroutine ' "$applog" && sed -n '/^SIGQUIT/,$p' "$applog" | head -n 400
     status=1
     return 1
   fi
@@ -102,7 +107,7 @@ shoot() {
   # No PASSCROW_HOME and a session bus that is not there: no keychain.
   # The app must ask, and write nothing, before keeping packs as files.
   if ! env "${common[@]}" XDG_CONFIG_HOME="$work/config-$combo" DBUS_SESSION_BUS_ADDRESS="unix:path=$work/no-bus" \
-      PASSCROW_SCRIPT=consent timeout -k 10 300 "$work/passcrow" >>"$applog" 2>&1; then
+      PASSCROW_SCRIPT=consent timeout -s QUIT -k 10 300 "$work/passcrow" >>"$applog" 2>&1; then
     echo "screenshots: the no-keychain question failed ($combo)"; tail -n 20 "$applog"
     status=1
   elif [ -e "$work/config-$combo/passcrow" ]; then
