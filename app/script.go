@@ -36,7 +36,10 @@ import (
 // PASSCROW_WINDOW_SIZE (such as 1024x768) sets the main window's size for
 // the script, over the size the window remembers.
 func runScript(a fyne.App, u *screens.UI, probe *frameProbe, opts Options) error {
-	defer fyne.Do(a.Quit)
+	defer fyne.Do(func() {
+		u.StopLifecycleHooks()
+		a.Quit()
+	})
 	scripts := map[string]func(*screens.UI, screens.TourDriver) error{
 		"tour":    screens.Tour,
 		"due":     scriptDue,

@@ -43,8 +43,18 @@ func (u *UI) installMenu() {
 // window does the same (app/run.go).
 func (u *UI) Quit() {
 	u.saveWindowSize()
+	u.StopLifecycleHooks()
 	u.Win.Close()
 	u.App.Quit()
+}
+
+// StopLifecycleHooks unhooks the app's lifecycle callbacks before it
+// quits. Fyne 2.7.1 runs a lifecycle event on the main loop and waits for
+// it; one queued while the loop shuts down (the window's last focus
+// change) can miss the loop's final drain and hang the quit for good
+// (seen in the screenshot runs: the app stuck after its last screen).
+func (u *UI) StopLifecycleHooks() {
+	u.App.Lifecycle().SetOnEnteredForeground(nil)
 }
 
 // showAboutDialog shows About over the screen on show.

@@ -123,4 +123,10 @@ func TestCommandLinePacksShow(t *testing.T) {
 	if o.Cards["Mail"] == nil {
 		t.Fatal("an item protected meanwhile with the command line is not shown when the window comes to the front")
 	}
+	// Quitting unhooks it (UI.Quit and scripts call this): a lifecycle
+	// event queued while Fyne shuts its loop down can hang the quit.
+	look(u, u.StopLifecycleHooks)
+	if lc.OnEnteredForeground() != nil {
+		t.Fatal("the foreground hook is still set")
+	}
 }
