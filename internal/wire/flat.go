@@ -277,21 +277,11 @@ func unmarshalFlat(data []byte, v any) (ok bool) {
 			vs, ve := i, i
 			switch ft.fields[field].kind {
 			case reflect.String:
-				if i >= len(data) || data[i] != '"' {
+				var ok bool
+				if ve, ok = plainQuoted(data, i); !ok {
 					return false
 				}
-				vs = i + 1
-				ve = vs
-				for ve < len(data) && data[ve] != '"' {
-					if c := data[ve]; c < 0x20 || c > 0x7e || c == '\\' {
-						return false
-					}
-					ve++
-				}
-				if ve >= len(data) {
-					return false
-				}
-				i = ve + 1
+				vs, i = i+1, ve+1
 			case reflect.Slice:
 				if !plainStrings(data, &ve) {
 					return false
@@ -342,6 +332,20 @@ func unmarshalFlat(data []byte, v any) (ok bool) {
 	return true
 }
 
+// plainQuoted reads a plain string (printable ASCII, no escapes) whose
+// opening quote is at data[i], and returns where its closing quote is.
+func plainQuoted(data []byte, i int) (closing int, ok bool) {
+	if i >= len(data) || data[i] != '"' {
+		return 0, false
+	}
+	for i++; i < len(data) && data[i] != '"'; i++ {
+		if c := data[i]; c < 0x20 || c > 0x7e || c == '\\' {
+			return 0, false
+		}
+	}
+	return i, i < len(data)
+}
+
 // plainStrings advances *end over an array of plain strings, perhaps
 // empty; null is not one.
 func plainStrings(data []byte, end *int) bool {
@@ -355,17 +359,8 @@ func plainStrings(data []byte, end *int) bool {
 		return true
 	}
 	for {
-		if i >= len(data) || data[i] != '"' {
-			return false
-		}
-		i++
-		for i < len(data) && data[i] != '"' {
-			if c := data[i]; c < 0x20 || c > 0x7e || c == '\\' {
-				return false
-			}
-			i++
-		}
-		if i >= len(data) {
+		var ok bool
+		if i, ok = plainQuoted(data, i); !ok {
 			return false
 		}
 		i = skipSpace(data, i+1)
