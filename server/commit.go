@@ -4,11 +4,13 @@ package server
 //
 // A bbolt commit costs two fsyncs (the pages, then the meta page that
 // points at them) and more when the file grows, so a lone escrow took
-// about four times one fdatasync. Here a new escrow is appended to a
-// journal file and acknowledged after one fdatasync of it; every escrow
-// that arrived while the previous fdatasync ran shares the next one. The
-// escrows then reach bbolt in large ordinary (fsynced) transactions off
-// the request path, and until then are served from memory (pending).
+// about four times one fdatasync. Here a new escrow is written to a
+// journal file (made ahead: journal_file.go; its records:
+// journal_record.go) and acknowledged after one fdatasync of it; every
+// escrow that arrived meanwhile shares the next one, and two batches may
+// sync at once (maxInFlight). The escrows then reach bbolt in large
+// ordinary (fsynced) transactions off the request path, and until then
+// are served from memory (pending).
 //
 // Why this and not SQLite in WAL mode, which also commits with one
 // fsync: bbolt stays the one file that holds everything else (waiting
@@ -25,7 +27,6 @@ package server
 // so a deletion or sweep that follows an acknowledged creation sees it.
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"encoding/binary"
@@ -33,7 +34,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -571,76 +571,4 @@ func (c *escrowCommitter) removeJournals() {
 func encodeEscrowRecord(e Escrow) []byte {
 	b, _ := json.Marshal(escrowRecord{Kind: e.Kind, Data: e.Data}) // strings only: cannot fail
 	return b
-}
-
-// journalRecord is one creation read back from a journal.
-type journalRecord struct {
-	seq uint64
-	e   Escrow
-}
-
-// appendRecord encodes one creation: length, CRC-32C of the rest, seq,
-// expiration, then id, kind and data each with a uvarint length.
-func appendRecord(buf []byte, seq uint64, e Escrow) []byte {
-	start := len(buf)
-	buf = append(buf, make([]byte, 8)...)
-	buf = binary.BigEndian.AppendUint64(buf, seq)
-	buf = binary.BigEndian.AppendUint64(buf, uint64(e.Expiration))
-	for _, s := range []string{e.ID, e.Kind, e.Data} {
-		buf = binary.AppendUvarint(buf, uint64(len(s)))
-		buf = append(buf, s...)
-	}
-	body := buf[start+8:]
-	binary.BigEndian.PutUint32(buf[start:], uint32(len(body)))
-	binary.BigEndian.PutUint32(buf[start+4:], crc32.Checksum(body, castagnoli))
-	return buf
-}
-
-// readJournal reads the whole records of a journal file; a torn or
-// damaged record ends it (nothing after one was acknowledged), and so
-// does one whose seq does not follow the one before: what a recycled
-// file held before (journal_file.go).
-func readJournal(name string) ([]journalRecord, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := bufio.NewReader(f)
-	var out []journalRecord
-	head := make([]byte, 8)
-	for {
-		if _, err := io.ReadFull(r, head); err != nil {
-			return out, nil
-		}
-		n, sum := binary.BigEndian.Uint32(head), binary.BigEndian.Uint32(head[4:])
-		if n < 16 || n > maxRecordBytes {
-			return out, nil
-		}
-		body := make([]byte, n)
-		if _, err := io.ReadFull(r, body); err != nil || crc32.Checksum(body, castagnoli) != sum {
-			return out, nil
-		}
-		rec, ok := parseRecord(body)
-		if !ok || len(out) > 0 && rec.seq != out[len(out)-1].seq+1 {
-			return out, nil
-		}
-		out = append(out, rec)
-	}
-}
-
-func parseRecord(b []byte) (journalRecord, bool) {
-	rec := journalRecord{seq: binary.BigEndian.Uint64(b), e: Escrow{Expiration: int64(binary.BigEndian.Uint64(b[8:]))}}
-	b = b[16:]
-	var fields [3]string
-	for i := range fields {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) {
-			return journalRecord{}, false
-		}
-		fields[i] = string(b[k : k+int(n)])
-		b = b[k+int(n):]
-	}
-	rec.e.ID, rec.e.Kind, rec.e.Data = fields[0], fields[1], fields[2]
-	return rec, len(b) == 0 && rec.e.ID != ""
 }
