@@ -341,20 +341,20 @@ func (c *escrowCommitter) run() {
 			// here, sparing the two goroutine hand-offs of a sync
 			// beside (the wake-ups cost a lone escrow more than its
 			// processing).
-			if err := c.sync(c.f); err != nil {
-				b.err = fmt.Errorf("server: syncing journal: %w", err)
-			}
-			close(b.done)
+			c.syncWritten(b, c.f)
 			finishOldest()
 			continue
 		}
-		go func(f *os.File) {
-			if err := c.sync(f); err != nil {
-				b.err = fmt.Errorf("server: syncing journal: %w", err)
-			}
-			close(b.done)
-		}(c.f)
+		go c.syncWritten(b, c.f)
 	}
+}
+
+// syncWritten makes b's records in f durable and says so by closing b.done.
+func (c *escrowCommitter) syncWritten(b *syncBatch, f *os.File) {
+	if err := c.sync(f); err != nil {
+		b.err = fmt.Errorf("server: syncing journal: %w", err)
+	}
+	close(b.done)
 }
 
 // errJournalGap fails a batch synced after one that failed in the same
