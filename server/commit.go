@@ -37,6 +37,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -72,6 +73,9 @@ var (
 type pendingEscrow struct {
 	e   Escrow
 	seq uint64
+	// isNew: bbolt had no record of this id when it was claimed and no
+	// journaled one was replaced, so applying it needs no deletion first.
+	isNew bool
 }
 
 type createOp struct {
@@ -413,14 +417,7 @@ func (c *escrowCommitter) queueApply() {
 	}
 	last := todo[len(todo)-1].seq
 	c.s.ops <- boltOp{
-		fn: func(tx *bolt.Tx) error {
-			for _, p := range todo {
-				if err := put(tx, bucketEscrow, []byte(p.e.ID), p.e.Expiration, encodeEscrowRecord(p.e)); err != nil {
-					return err
-				}
-			}
-			return writeApplied(tx, last)
-		},
+		fn: func(tx *bolt.Tx) error { return applyEscrows(tx, todo, last) },
 		after: func(err error) {
 			c.mu.Lock()
 			defer c.mu.Unlock()
@@ -439,6 +436,34 @@ func (c *escrowCommitter) queueApply() {
 		},
 		done: make(chan error, 1),
 	}
+}
+
+// applyEscrows puts journaled escrows into bbolt and records the highest
+// seq applied. They go in id order, so each one's path down the tree is
+// mostly the one before (the stable sort keeps two escrows of one id, an
+// expired one and its replacement, in seq order, the later last); an
+// escrow whose id bbolt had no record of is put without the look-up and
+// deletion an overwrite needs. BenchmarkApplyEscrows compares it with
+// put in arrival order.
+func applyEscrows(tx *bolt.Tx, todo []*pendingEscrow, last uint64) error {
+	sorted := slices.Clone(todo)
+	slices.SortStableFunc(sorted, func(a, b *pendingEscrow) int { return strings.Compare(a.e.ID, b.e.ID) })
+	escrows, expiry := tx.Bucket(bucketEscrow), tx.Bucket(bucketExpiry)
+	for _, p := range sorted {
+		key := []byte(p.e.ID)
+		if !p.isNew {
+			if err := del(tx, bucketEscrow, key); err != nil {
+				return err
+			}
+		}
+		if err := escrows.Put(key, escrowValue(p.e)); err != nil {
+			return err
+		}
+		if err := expiry.Put(indexKey(key, p.e.Expiration), nil); err != nil {
+			return err
+		}
+	}
+	return writeApplied(tx, last)
 }
 
 // flushPending hands every journaled escrow to the writer before the
@@ -461,7 +486,9 @@ func (c *escrowCommitter) claim(p *pendingEscrow, now time.Time) error {
 			return ErrExists
 		}
 		// An expired escrow not yet in bbolt: the new one replaces it
-		// there too, since it is applied after it.
+		// there too, since it is applied after it (so it must delete
+		// the old one's index entry).
+		p.isNew = false
 	}
 	c.pending[p.e.ID] = p
 	return nil
@@ -502,14 +529,15 @@ func (c *escrowCommitter) lookup(id string) (Escrow, bool) {
 
 // create journals e and returns once its record is on disk.
 func (c *escrowCommitter) create(ctx context.Context, e Escrow, now time.Time) error {
-	p := &pendingEscrow{e: e}
+	p := &pendingEscrow{e: e, isNew: true}
 	if err := c.claim(p, now); err != nil {
 		return err
 	}
-	var exists bool
+	var exists, inBolt bool
 	err := c.s.db.View(func(tx *bolt.Tx) error {
-		exp, _, ok := get(tx, bucketEscrow, []byte(e.ID))
-		exists = ok && alive(exp, now)
+		var exp int64
+		exp, _, inBolt = get(tx, bucketEscrow, []byte(e.ID))
+		exists = inBolt && alive(exp, now)
 		return nil
 	})
 	if err != nil || exists {
@@ -519,6 +547,7 @@ func (c *escrowCommitter) create(ctx context.Context, e Escrow, now time.Time) e
 		}
 		return err
 	}
+	p.isNew = p.isNew && !inBolt
 	// A code left from an expired escrow of the same id must not apply
 	// to the new one; dropped before the escrow is readable.
 	c.s.codes.drop(e.ID)
@@ -565,6 +594,13 @@ func (c *escrowCommitter) removeJournals() {
 	if c.f != nil {
 		os.Remove(c.f.Name())
 	}
+}
+
+// escrowValue is an escrow's value in bbolt, as put writes it: its
+// expiration, then its record.
+func escrowValue(e Escrow) []byte {
+	v := binary.BigEndian.AppendUint64(make([]byte, 0, 64+len(e.Kind)+len(e.Data)), uint64(e.Expiration))
+	return append(v, encodeEscrowRecord(e)...)
 }
 
 // encodeEscrowRecord is an escrow's value in bbolt after its expiration.

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -65,7 +66,7 @@ func TestWrk(t *testing.T) {
 	var table strings.Builder
 	fmt.Fprintf(&table, "load average before: %s", loadavg())
 	syncBefore := fdatasyncRate(t, t.TempDir(), 2*time.Second)
-	fmt.Fprintf(&table, "%-20s %-9s %3s %9s %9s %9s\n", "endpoint", "store", "c", "req/s", "p50", "p99")
+	fmt.Fprintf(&table, "%-20s %-9s %3s %9s %9s %9s %9s\n", "endpoint", "store", "c", "req/s", "p50", "p99", "cpu/req")
 	got := map[string]wrkResult{}
 	for _, store := range stores {
 		for _, ep := range []string{wire.MethodPolicy, wire.MethodEscrow, wire.MethodVerification, wire.MethodRecovery} {
@@ -79,7 +80,7 @@ func TestWrk(t *testing.T) {
 				}
 				r := wrkRun(t, wrkPath, ep, store, dsn, conc.threads, conc.conns, dur)
 				got[fmt.Sprintf("%s/%s/%d", store, ep, conc.conns)] = r
-				fmt.Fprintf(&table, "%-20s %-9s %3d %9.0f %9s %9s\n", ep, store, conc.conns, r.rate, fmtLatency(r.p50), fmtLatency(r.p99))
+				fmt.Fprintf(&table, "%-20s %-9s %3d %9.0f %9s %9s %9s\n", ep, store, conc.conns, r.rate, fmtLatency(r.p50), fmtLatency(r.p99), fmtLatency(r.cpuPerRequest))
 				t.Logf("%s %s c%d: %.0f req/s, p50 %v, p99 %v", ep, store, conc.conns, r.rate, r.p50, r.p99)
 			}
 		}
@@ -142,6 +143,10 @@ type wrkResult struct {
 	rate     float64
 	requests int64
 	p50, p99 time.Duration
+	// cpuPerRequest is the server's CPU time (user and system, this
+	// process without wrk) over the run, per request: steadier from run
+	// to run than req/s on a machine wrk shares with the server.
+	cpuPerRequest time.Duration
 }
 
 // wrkRun serves a fresh server on 127.0.0.1, has wrk post to endpoint for
@@ -233,7 +238,9 @@ func wrkRun(t *testing.T, wrkPath, endpoint, storeName, dsn string, threads, con
 		"PASSCROW_WRK_BODY="+string(body),
 		"PASSCROW_WRK_THREADS="+strconv.Itoa(threads))
 	stopProfile := wrkProfile(t, fmt.Sprintf("%s-%s-c%d", endpoint, storeName, conns))
+	cpuBefore := processCPU(t)
 	out, err := cmd.CombinedOutput()
+	cpu := processCPU(t) - cpuBefore
 	stopProfile()
 	if err != nil {
 		t.Fatalf("wrk: %v\n%s", err, out)
@@ -241,6 +248,9 @@ func wrkRun(t *testing.T, wrkPath, endpoint, storeName, dsn string, threads, con
 	r, err := parseWrk(out)
 	if err != nil {
 		t.Fatalf("%s %s c%d: %v\n%s", endpoint, storeName, conns, err, out)
+	}
+	if r.requests > 0 {
+		r.cpuPerRequest = cpu / time.Duration(r.requests)
 	}
 	// Requests still in flight when wrk stops were served but not
 	// counted by wrk: at most one per connection.
@@ -250,6 +260,13 @@ func wrkRun(t *testing.T, wrkPath, endpoint, storeName, dsn string, threads, con
 		}
 	}
 	return r
+}
+
+// processCPU is the CPU time this process has used, user and system.
+func processCPU(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	mustBeNil(t, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // wrkWanted says whether a run is asked for: PASSCROW_WRK_ONLY, when set,
