@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -128,10 +129,30 @@ func testReleaseContract(t *testing.T, s Store) {
 		t.Fatalf("20 concurrent updates counted %d", got.Claim.RemindedAt)
 	}
 
-	all, err := rs.Releases(ctx)
-	mustBeNil(t, err)
-	if len(all) != 1 || all["abc"].Claim == nil {
-		t.Fatalf("releases %+v", all)
+	// Listed a page at a time, in id order, each id once.
+	for _, id := range []string{"abd", "ab", "b", "a"} {
+		mustBeNil(t, rs.CreateDelayedEscrow(ctx, Escrow{ID: id, Kind: "email", Data: "x", Expiration: e.Expiration}, r, now))
+	}
+	var listed []string
+	for after := ""; ; {
+		page, err := rs.ReleasesAfter(ctx, after, 2)
+		mustBeNil(t, err)
+		for _, p := range page {
+			listed = append(listed, p.ID)
+			if p.ID == "abc" && (p.Claim == nil || p.Claim.RemindedAt != 20) {
+				t.Errorf("listed release abc: %+v", p.Release)
+			}
+		}
+		if len(page) < 2 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	if want := []string{"a", "ab", "abc", "abd", "b"}; !slices.Equal(listed, want) {
+		t.Fatalf("listed releases %q, want %q", listed, want)
+	}
+	for _, id := range []string{"abd", "ab", "b", "a"} {
+		mustBeNil(t, rs.DeleteRelease(ctx, id, e.Expiration))
 	}
 	// A release is deleted only with the expiration of its escrow.
 	mustBeNil(t, rs.DeleteRelease(ctx, "abc", testStart+1))

@@ -90,17 +90,19 @@ func (s *PgStore) DeleteRelease(ctx context.Context, id string, expiration int64
 	return pgErr("deleting release", err)
 }
 
-func (s *PgStore) Releases(ctx context.Context) (map[string]Release, error) {
-	rows, err := s.pool.Query(ctx, "SELECT id, record FROM releases")
+func (s *PgStore) ReleasesAfter(ctx context.Context, after string, limit int) ([]IDRelease, error) {
+	// Keyset paging on the primary key: "id > after" and the order
+	// both use the column's collation, so no id is skipped or repeated.
+	rows, err := s.pool.Query(ctx, "SELECT id, record FROM releases WHERE id > $1 ORDER BY id LIMIT $2", after, limit)
 	if err != nil {
 		return nil, pgErr("listing releases", err)
 	}
-	out := map[string]Release{}
+	var out []IDRelease
 	var id string
 	var rec []byte
 	_, err = pgx.ForEachRow(rows, []any{&id, &rec}, func() error {
 		r, err := decodeRelease(id, rec)
-		out[id] = r
+		out = append(out, IDRelease{ID: id, Release: r})
 		return err
 	})
 	if err != nil {

@@ -107,21 +107,26 @@ func (s *BoltStore) DeleteRelease(ctx context.Context, id string, expiration int
 	})
 }
 
-func (s *BoltStore) Releases(context.Context) (map[string]Release, error) {
-	out := map[string]Release{}
+func (s *BoltStore) ReleasesAfter(_ context.Context, after string, limit int) ([]IDRelease, error) {
+	var out []IDRelease
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRelease)
 		if b == nil {
 			return nil
 		}
-		return b.ForEach(func(k, v []byte) error {
+		c := b.Cursor()
+		k, v := c.Seek([]byte(after))
+		if k != nil && string(k) == after {
+			k, v = c.Next()
+		}
+		for ; k != nil && len(out) < limit; k, v = c.Next() {
 			var r Release
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("server: release record %q: %w", k, err)
 			}
-			out[string(k)] = r
-			return nil
-		})
+			out = append(out, IDRelease{ID: string(k), Release: r})
+		}
+		return nil
 	})
 	return out, err
 }

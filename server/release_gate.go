@@ -191,31 +191,46 @@ func (s *Server) sweepReleases(ctx context.Context, now time.Time) {
 	if err != nil {
 		return
 	}
-	rels, err := rs.Releases(ctx)
-	if err != nil {
-		s.log.Error("reading waiting periods", "err", err)
+	for after := ""; ; {
+		page, err := rs.ReleasesAfter(ctx, after, releasePage)
+		if err != nil {
+			s.log.Error("reading waiting periods", "err", err)
+			return
+		}
+		for _, r := range page {
+			s.sweepRelease(ctx, rs, r.ID, r.Release, now)
+		}
+		if len(page) < releasePage {
+			return
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// releasePage is how many waiting periods the sweep reads at once.
+var releasePage = 1000
+
+// sweepRelease drops one waiting period if its escrow is gone, or sends
+// its reminder if that is due.
+func (s *Server) sweepRelease(ctx context.Context, rs ReleaseStore, id string, rel Release, now time.Time) {
+	e, err := s.store.Escrow(ctx, id, now)
+	if errors.Is(err, ErrNotFound) || err == nil && !rel.bound(e) {
+		if err := rs.DeleteRelease(ctx, id, rel.Expiration); err != nil {
+			s.log.Error("dropping a waiting period", "err", err)
+		}
+		return
+	} else if err != nil {
+		s.log.Error("reading an escrow with a waiting period", "err", err)
 		return
 	}
-	for id, rel := range rels {
-		e, err := s.store.Escrow(ctx, id, now)
-		if errors.Is(err, ErrNotFound) || err == nil && !rel.bound(e) {
-			if err := rs.DeleteRelease(ctx, id, rel.Expiration); err != nil {
-				s.log.Error("dropping a waiting period", "err", err)
-			}
-			continue
-		} else if err != nil {
-			s.log.Error("reading an escrow with a waiting period", "err", err)
-			continue
-		}
-		c := rel.Claim
-		if c == nil || c.RemindedAt != 0 || c.ReleasedAt != 0 {
-			continue
-		}
-		if now.Unix() < c.ReleaseAt-int64(reminderLead(rel.DelayDays)/time.Second) {
-			continue
-		}
-		if _, err := s.remind(ctx, rs, id, rel, *c, now); err != nil {
-			s.log.Warn("could not remind the owner of a release; trying again at the next sweep", "err", err)
-		}
+	c := rel.Claim
+	if c == nil || c.RemindedAt != 0 || c.ReleasedAt != 0 {
+		return
+	}
+	if now.Unix() < c.ReleaseAt-int64(reminderLead(rel.DelayDays)/time.Second) {
+		return
+	}
+	if _, err := s.remind(ctx, rs, id, rel, *c, now); err != nil {
+		s.log.Warn("could not remind the owner of a release; trying again at the next sweep", "err", err)
 	}
 }

@@ -2,7 +2,8 @@ package server
 
 import (
 	"context"
-	"maps"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -57,14 +58,17 @@ func (m *MemoryStore) DeleteRelease(_ context.Context, id string, expiration int
 	return nil
 }
 
-func (m *MemoryStore) Releases(context.Context) (map[string]Release, error) {
+func (m *MemoryStore) ReleasesAfter(_ context.Context, after string, limit int) ([]IDRelease, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := maps.Clone(m.releases)
-	for id, r := range out {
-		out[id] = cloneRelease(r)
+	var out []IDRelease
+	for id, r := range m.releases {
+		if id > after {
+			out = append(out, IDRelease{ID: id, Release: cloneRelease(r)})
+		}
 	}
-	return out, nil
+	slices.SortFunc(out, func(a, b IDRelease) int { return strings.Compare(a.ID, b.ID) })
+	return out[:min(len(out), limit)], nil
 }
 
 // cloneRelease copies what a Release points to, so no caller shares it

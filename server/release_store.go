@@ -53,6 +53,16 @@ type ReleaseStore interface {
 	// escrow of that expiration: one made meanwhile for a new escrow of
 	// the same id stays.
 	DeleteRelease(ctx context.Context, id string, expiration int64) error
-	// Releases lists every release, for the sweep.
-	Releases(ctx context.Context) (map[string]Release, error)
+	// ReleasesAfter lists, in id order, at most limit releases of
+	// escrow ids after after ("" for the first ones). The sweep reads
+	// them a page at a time, so its memory stays the same however many
+	// waiting periods there are (and escrows with one cost nothing to
+	// make).
+	ReleasesAfter(ctx context.Context, after string, limit int) ([]IDRelease, error)
+}
+
+// IDRelease is a release with the id of its escrow.
+type IDRelease struct {
+	ID string
+	Release
 }

@@ -527,7 +527,7 @@ func TestReleaseSurvivesRestart(t *testing.T) {
 	// Past the escrow's expiration the sweep drops escrow and release.
 	clock.set(h.exp + 1)
 	env.srv.Sweep(context.Background())
-	rels, err := env.srv.store.(ReleaseStore).Releases(context.Background())
+	rels, err := env.srv.store.(ReleaseStore).ReleasesAfter(context.Background(), "", 10)
 	if err != nil || len(rels) != 0 {
 		t.Fatalf("releases after expiry: %v %v", rels, err)
 	}
