@@ -415,19 +415,24 @@ func (c *escrowCommitter) queueApply() {
 	if len(todo) == 0 {
 		return
 	}
-	last := todo[len(todo)-1].seq
+	var mark uint64
 	c.s.ops <- boltOp{
-		fn: func(tx *bolt.Tx) error { return applyEscrows(tx, todo, last) },
+		fn: func(tx *bolt.Tx) error {
+			mark = c.appliedMark(todo)
+			return applyEscrows(tx, todo, mark)
+		},
 		after: func(err error) {
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			if err != nil {
 				// Still journaled: served from memory, retried with the
-				// next hand-over and replayed at the next start.
+				// next hand-over and replayed at the next start. In seq
+				// order, as the next hand-over needs them.
 				c.unqueued = append(todo, c.unqueued...)
+				slices.SortFunc(c.unqueued, func(a, b *pendingEscrow) int { return cmp.Compare(a.seq, b.seq) })
 				return
 			}
-			c.applied = max(c.applied, last)
+			c.applied = max(c.applied, mark)
 			for _, p := range todo {
 				if c.pending[p.e.ID] == p {
 					delete(c.pending, p.e.ID)
@@ -436,6 +441,28 @@ func (c *escrowCommitter) queueApply() {
 		},
 		done: make(chan error, 1),
 	}
+}
+
+// appliedMark is the applied mark a hand-over of todo (in seq order)
+// may record: its last seq, unless an escrow before that is still
+// waiting for bbolt (an earlier hand-over failed, and its escrows go
+// again in a later one). Replay skips every record up to the mark, and
+// the files holding them are recycled, so a mark past a waiting escrow
+// lost it in a crash. The writer calls it, after the result of every
+// hand-over queued before.
+func (c *escrowCommitter) appliedMark(todo []*pendingEscrow) uint64 {
+	mark := todo[len(todo)-1].seq
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, p := range c.pending {
+		if p.seq == 0 || p.seq > mark {
+			continue
+		}
+		if i, ok := slices.BinarySearchFunc(todo, p.seq, func(q *pendingEscrow, seq uint64) int { return cmp.Compare(q.seq, seq) }); !ok || todo[i] != p {
+			mark = p.seq - 1
+		}
+	}
+	return mark
 }
 
 // applyEscrows puts journaled escrows into bbolt and records the highest
