@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"strings"
 
@@ -22,6 +23,7 @@ type edgeFlags struct {
 	acmeCache       *string
 	acmeEmail       *string
 	acmeDirectory   *string
+	acmeCAFile      *string
 	trustedProxies  strList
 	proxyHeader     *string
 	logFormat       *string
@@ -36,6 +38,7 @@ func addEdgeFlags(fs *flag.FlagSet) *edgeFlags {
 	f.acmeCache = fs.String("acme-cache", "", "keep the ACME account key and certificates in `DIR` (with --db they are kept in the database, shared by every instance)")
 	f.acmeEmail = fs.String("acme-email", "", "contact address given to the certificate authority, for expiry warnings")
 	f.acmeDirectory = fs.String("acme-directory", "", "ACME directory `URL` of another certificate authority (default: Let's Encrypt)")
+	f.acmeCAFile = fs.String("acme-ca-file", "", "trust the PEM certificates in `FILE` for the HTTPS of --acme-directory (a private CA such as step-ca), besides the system's")
 	fs.Var(&f.trustedProxies, "trusted-proxy", "believe the client address that the reverse proxy at `CIDR` (or address) forwards, for the rate limit; repeat or separate with commas")
 	f.proxyHeader = fs.String("proxy-header", "X-Forwarded-For", "the header the trusted proxies write: X-Forwarded-For or Forwarded (the other is ignored)")
 	f.logFormat = fs.String("log-format", "text", "log as text or json (on standard error); identities, codes, keys and ids never appear, only keyed hashes")
@@ -90,8 +93,8 @@ func (f *edgeFlags) tlsConfig(store server.Store, log *slog.Logger) (*tls.Config
 	switch {
 	case files && acme:
 		return nil, usagef("serve: give either --tls-cert and --tls-key, or --acme-domain, not both")
-	case !acme && (*f.acmeCache != "" || *f.acmeEmail != "" || *f.acmeDirectory != ""):
-		return nil, usagef("serve: --acme-cache, --acme-email and --acme-directory need --acme-domain")
+	case !acme && (*f.acmeCache != "" || *f.acmeEmail != "" || *f.acmeDirectory != "" || *f.acmeCAFile != ""):
+		return nil, usagef("serve: --acme-cache, --acme-email, --acme-directory and --acme-ca-file need --acme-domain")
 	case files && (*f.tlsCert == "" || *f.tlsKey == ""):
 		return nil, usagef("serve: --tls-cert and --tls-key go together")
 	case files:
@@ -114,7 +117,17 @@ func (f *edgeFlags) tlsConfig(store server.Store, log *slog.Logger) (*tls.Config
 	} else {
 		return nil, usagef("serve: --acme-domain needs --acme-cache DIR for the account key and certificates (or --db, which keeps them in the database)")
 	}
-	conf, _, err := server.ACME(server.ACMEOptions{Domains: domains, Cache: cache, Email: *f.acmeEmail, DirectoryURL: *f.acmeDirectory})
+	opt := server.ACMEOptions{Domains: domains, Cache: cache, Email: *f.acmeEmail, DirectoryURL: *f.acmeDirectory}
+	if *f.acmeCAFile != "" {
+		caTLS, err := tlsFromCAFile(*f.acmeCAFile)
+		if err != nil {
+			return nil, fmt.Errorf("serve: --acme-ca-file: %w", err)
+		}
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = caTLS
+		opt.HTTPClient = &http.Client{Transport: t}
+	}
+	conf, _, err := server.ACME(opt)
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}

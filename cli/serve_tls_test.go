@@ -33,6 +33,8 @@ func TestServeEdgeFlagMistakes(t *testing.T) {
 	}{
 		{[]string{"--acme-domain", "passcrow.example.org"}, "--acme-domain needs --acme-cache DIR"},
 		{[]string{"--acme-cache", dir}, "need --acme-domain"},
+		{[]string{"--acme-ca-file", filepath.Join(dir, "ca.pem")}, "need --acme-domain"},
+		{[]string{"--acme-domain", "passcrow.example.org", "--acme-cache", dir, "--acme-ca-file", filepath.Join(dir, "none.pem")}, "--acme-ca-file"},
 		{[]string{"--acme-domain", "Passcrow.Example.org", "--acme-cache", dir}, "not a lowercase DNS name"},
 		{[]string{"--acme-domain", "a.example.org", "--acme-cache", dir, "--tls-cert", "c", "--tls-key", "k"}, "not both"},
 		{[]string{"--tls-cert", "c.pem"}, "go together"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"os"
 	"strings"
@@ -114,6 +115,11 @@ type ACMEOptions struct {
 	Email string // the CA's contact for expiry and problems (optional)
 	// DirectoryURL is the CA's ACME directory; default Let's Encrypt.
 	DirectoryURL string
+	// HTTPClient talks to the CA; nil is http.DefaultClient, which
+	// trusts the system's roots. A CA whose own HTTPS certificate comes
+	// from a private root (a test CA such as pebble; step-ca inside a
+	// company) needs a client that trusts that root.
+	HTTPClient *http.Client
 }
 
 // ACME returns a TLS configuration that gets and renews certificates for
@@ -138,8 +144,12 @@ func ACME(opt ACMEOptions) (*tls.Config, *autocert.Manager, error) {
 		Cache:      opt.Cache,
 		Email:      opt.Email,
 	}
-	if opt.DirectoryURL != "" {
-		m.Client = &acme.Client{DirectoryURL: opt.DirectoryURL}
+	if opt.DirectoryURL != "" || opt.HTTPClient != nil {
+		dir := opt.DirectoryURL
+		if dir == "" {
+			dir = autocert.DefaultACMEDirectory
+		}
+		m.Client = &acme.Client{DirectoryURL: dir, HTTPClient: opt.HTTPClient}
 	}
 	return &tls.Config{
 		MinVersion:     tls.VersionTLS12,

@@ -199,53 +199,22 @@ func TestACMEConfig(t *testing.T) {
 	}
 }
 
-// seedACMECache puts a certificate for domain into an autocert cache, as
-// autocert itself stores one it got from the CA (key, then chain), and
-// returns a pool that trusts it.
-func seedACMECache(t *testing.T, cache autocert.Cache, domain string) *x509.CertPool {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	mustBeNil(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: domain}, DNSNames: []string{domain},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(90 * 24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true, IsCA: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	mustBeNil(t, err)
-	kder, err := x509.MarshalECPrivateKey(key)
-	mustBeNil(t, err)
-	data := append(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}),
-		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})...)
-	mustBeNil(t, cache.Put(context.Background(), domain, data))
-	cert, err := x509.ParseCertificate(der)
-	mustBeNil(t, err)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return pool
-}
-
 // TestACMEServesCachedCertificate: a certificate in the ACME cache (as
-// another instance or an earlier run left it) is served for its name over
-// a real TLS connection, without asking the CA (none is reachable here:
-// the directory URL is a closed port).
+// an earlier run left it, got from pebble) is served for its name over a
+// real TLS connection by a new Manager, without asking the CA (its
+// directory URL is a closed port); another name gets no certificate.
 func TestACMEServesCachedCertificate(t *testing.T) {
 	cache := autocert.DirCache(t.TempDir())
-	pool := seedACMECache(t, cache, "passcrow.example.org")
-	conf, _, err := ACME(ACMEOptions{Domains: []string{"passcrow.example.org"}, Cache: cache, DirectoryURL: "http://127.0.0.1:1/directory"})
+	addr, ca := startACMEWithPebble(t, cache)
+	earlier := policyOverHTTPS(t, addr, ca.Roots)
+
+	conf, _, err := ACME(ACMEOptions{Domains: []string{pebbleDomain}, Cache: cache, DirectoryURL: "http://127.0.0.1:1/directory"})
 	mustBeNil(t, err)
-	env := newTestEnv(t, nil)
-	addr := startWire(t, env.srv, ServeOptions{TLS: conf})
-	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: "passcrow.example.org"}}}
-	resp, err := client.Get("https://" + addr + "/passcrow/policy")
-	mustBeNil(t, err)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || resp.TLS == nil || resp.TLS.PeerCertificates[0].Subject.CommonName != "passcrow.example.org" {
-		t.Fatalf("HTTP %d, TLS %v", resp.StatusCode, resp.TLS != nil)
+	addr = startWire(t, newTestEnv(t, nil).srv, ServeOptions{TLS: conf})
+	if now := policyOverHTTPS(t, addr, ca.Roots); !now.Equal(earlier) {
+		t.Fatalf("served serial %v, not the cached %v", now.SerialNumber, earlier.SerialNumber)
 	}
-	// Another name gets no certificate at all.
-	bad := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: "evil.example.net"}}}
+	bad := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Roots, ServerName: "evil.example.net"}}}
 	if _, err := bad.Get("https://" + addr + "/passcrow/policy"); err == nil {
 		t.Fatal("a certificate for a name not listed")
 	}
