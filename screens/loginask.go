@@ -19,7 +19,7 @@ var passwordAsked func(*widget.Entry)
 func (u *UI) askMailboxPassword(ctx context.Context, host, user string) (string, error) {
 	answer := make(chan string, 1)
 	u.do(func() {
-		pw := widget.NewPasswordEntry()
+		pw := u.newDialogPasswordEntry()
 		d := dialog.NewForm(lang.L("Mailbox password"), lang.L("Open the mailbox"), lang.L("Cancel"),
 			[]*widget.FormItem{
 				widget.NewFormItem("", para(lang.L("Password for mailbox {{.User}} at {{.Host}}", map[string]any{"User": user, "Host": host}))),
@@ -35,7 +35,7 @@ func (u *UI) askMailboxPassword(ctx context.Context, host, user string) (string,
 		d.Show()
 		u.Win.Canvas().Focus(pw)
 		if passwordAsked != nil {
-			passwordAsked(pw)
+			passwordAsked(&pw.Entry)
 		}
 	})
 	select {

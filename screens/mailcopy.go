@@ -30,7 +30,7 @@ type MailCopy struct {
 func (u *UI) showMailCopy(name string) *MailCopy {
 	f := &KindForm{Kind: state.ExtraMailbox, Error: para("")}
 	f.Error.Importance = widget.DangerImportance
-	f.mailFields(imapSecurity())
+	f.mailFields(u, imapSecurity())
 	f.KeepPassword = widget.NewCheck(lang.L("Keep the password in the keychain (else you type it to check or recover)"), nil)
 	m := &MailCopy{Form: f, Result: para("")}
 	m.result = wrapErrorLabel(m.Result)

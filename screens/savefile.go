@@ -30,9 +30,9 @@ import (
 // name is typed here.
 type SaveFile struct {
 	ui     *UI
-	Folder *widget.Entry
+	Folder *dialogEntry
 	Browse *widget.Button
-	Name   *widget.Entry
+	Name   *dialogEntry
 	Save   *widget.Button
 	Cancel *widget.Button
 	Error  *widget.Label
@@ -48,9 +48,9 @@ type SaveFile struct {
 // name, and calls done with the file's path once it is saved.
 func (u *UI) saveFile(title, name string, data []byte, done func(path string)) *SaveFile {
 	f := &SaveFile{ui: u, data: data, done: done}
-	f.Folder = widget.NewEntry()
+	f.Folder = u.newDialogEntry()
 	f.Folder.SetText(u.saveDir())
-	f.Name = widget.NewEntry()
+	f.Name = u.newDialogEntry()
 	f.Name.SetText(fileNameFor(name))
 	f.Folder.OnChanged = func(string) { f.reset() }
 	f.Name.OnChanged = func(string) { f.reset() }

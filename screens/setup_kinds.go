@@ -115,17 +115,17 @@ func extraText(e state.Extra) string {
 type KindForm struct {
 	Kind state.ExtraKind
 
-	Dir     *widget.Entry // paper, media
+	Dir     *dialogEntry  // paper, media
 	Letter  *widget.Check // paper
 	ListAll *widget.Check // paper
 
-	Host, Port, User, Password *widget.Entry  // mailbox; friend: the SMTP account
+	Host, Port, User, Password *dialogEntry   // mailbox; friend: the SMTP account
 	Security                   *widget.Select // mailbox, friend
 	KeepPassword               *widget.Check  // mailbox
 
-	To, From *widget.Entry // friend
+	To, From *dialogEntry // friend
 
-	Heir, Notify *widget.Entry  // heir
+	Heir, Notify *dialogEntry   // heir
 	Days         *widget.Select // heir
 
 	Add, Cancel *widget.Button
@@ -148,9 +148,9 @@ func (s *Setup) onAddKind(k state.ExtraKind) {
 	var items []*widget.FormItem
 	switch k {
 	case state.ExtraPaper, state.ExtraMedia:
-		f.Dir = widget.NewEntry()
+		f.Dir = s.ui.newDialogEntry()
 		f.Dir.SetPlaceHolder(lang.L("A folder"))
-		browse := widget.NewButtonWithIcon(lang.L("Choose…"), theme.FolderOpenIcon(), func() { s.chooseFolder(f.Dir) })
+		browse := widget.NewButtonWithIcon(lang.L("Choose…"), theme.FolderOpenIcon(), func() { s.chooseFolder(&f.Dir.Entry) })
 		items = append(items, widget.NewFormItem(lang.L("Folder"), container.NewBorder(nil, nil, nil, browse, f.Dir)))
 		if k == state.ExtraPaper {
 			f.Letter = widget.NewCheck(lang.L("Letter paper (USA, Canada) instead of A4"), nil)
@@ -158,25 +158,25 @@ func (s *Setup) onAddKind(k state.ExtraKind) {
 			items = append(items, widget.NewFormItem("", f.Letter), widget.NewFormItem("", f.ListAll))
 		}
 	case state.ExtraMailbox:
-		f.mailFields(imapSecurity())
+		f.mailFields(s.ui, imapSecurity())
 		f.KeepPassword = widget.NewCheck(lang.L("Keep the password in the keychain (else you type it to check or recover)"), nil)
 		items = append(items, f.accountItems()...)
 		items = append(items, widget.NewFormItem("", f.KeepPassword))
 	case state.ExtraFriend:
-		f.To = widget.NewEntry()
+		f.To = s.ui.newDialogEntry()
 		f.To.SetPlaceHolder("friend@example.net")
-		f.From = widget.NewEntry()
+		f.From = s.ui.newDialogEntry()
 		f.From.SetPlaceHolder("Alice <alice@example.org>")
-		f.mailFields(smtpSecurity())
+		f.mailFields(s.ui, smtpSecurity())
 		items = append(items,
 			widget.NewFormItem(lang.L("Friend's address"), f.To),
 			widget.NewFormItem(lang.L("Your address"), f.From),
 			widget.NewFormItem("", para(lang.L("The letter goes through your own mail account (outgoing, SMTP):"))))
 		items = append(items, f.accountItems()...)
 	case state.ExtraHeir:
-		f.Heir = widget.NewEntry()
+		f.Heir = s.ui.newDialogEntry()
 		f.Heir.SetPlaceHolder("heir@example.net")
-		f.Notify = widget.NewEntry()
+		f.Notify = s.ui.newDialogEntry()
 		f.Notify.SetPlaceHolder("me@example.org")
 		var days []string
 		for d := state.MinHeirDays; d <= state.MaxHeirDays; d++ {
@@ -201,15 +201,15 @@ func (s *Setup) onAddKind(k state.ExtraKind) {
 	f.dlg.Show()
 }
 
-func (f *KindForm) mailFields(security []string) {
-	f.Host = widget.NewEntry()
+func (f *KindForm) mailFields(u *UI, security []string) {
+	f.Host = u.newDialogEntry()
 	f.Host.SetPlaceHolder("mail.example.org")
-	f.Port = widget.NewEntry()
+	f.Port = u.newDialogEntry()
 	f.Port.SetPlaceHolder(lang.L("default"))
 	f.Security = widget.NewSelect(security, nil)
 	f.Security.SetSelected(security[0])
-	f.User = widget.NewEntry()
-	f.Password = widget.NewPasswordEntry()
+	f.User = u.newDialogEntry()
+	f.Password = u.newDialogPasswordEntry()
 }
 
 func (f *KindForm) accountItems() []*widget.FormItem {

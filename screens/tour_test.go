@@ -51,7 +51,11 @@ func tap(u *UI, b *widget.Button) {
 	test.Tap(b)
 }
 
-func typeIn(u *UI, e *widget.Entry, s string) {
+// typeIn types s into a text field (a widget.Entry or a dialogEntry).
+func typeIn(u *UI, e interface {
+	fyne.Focusable
+	SetText(string)
+}, s string) {
 	u.Serial.Lock()
 	defer u.Serial.Unlock()
 	e.SetText("")
