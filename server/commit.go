@@ -76,6 +76,9 @@ type pendingEscrow struct {
 	// isNew: bbolt had no record of this id when it was claimed and no
 	// journaled one was replaced, so applying it needs no deletion first.
 	isNew bool
+	// applying: its hand-over is in the writer's transaction now, or
+	// committed (set and cleared under mu, by the writer).
+	applying bool
 }
 
 type createOp struct {
@@ -203,7 +206,12 @@ func readApplied(tx *bolt.Tx) uint64 {
 	return binary.BigEndian.Uint64(v)
 }
 
+// writeApplied raises the applied mark to seq; it never lowers it, as a
+// mark once committed says every record up to it is in bbolt.
 func writeApplied(tx *bolt.Tx, seq uint64) error {
+	if seq <= readApplied(tx) {
+		return nil
+	}
 	b, err := tx.CreateBucketIfNotExists(bucketMeta)
 	if err != nil {
 		return err
@@ -425,6 +433,9 @@ func (c *escrowCommitter) queueApply() {
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			if err != nil {
+				for _, p := range todo {
+					p.applying = false
+				}
 				// Still journaled: served from memory, retried with the
 				// next hand-over and replayed at the next start. In seq
 				// order, as the next hand-over needs them.
@@ -443,22 +454,25 @@ func (c *escrowCommitter) queueApply() {
 	}
 }
 
-// appliedMark is the applied mark a hand-over of todo (in seq order)
-// may record: its last seq, unless an escrow before that is still
-// waiting for bbolt (an earlier hand-over failed, and its escrows go
-// again in a later one). Replay skips every record up to the mark, and
-// the files holding them are recycled, so a mark past a waiting escrow
-// lost it in a crash. The writer calls it, after the result of every
-// hand-over queued before.
+// appliedMark marks todo (in seq order) as applying and returns the
+// applied mark its hand-over may record: its last seq, unless an escrow
+// before that is still waiting for bbolt (an earlier hand-over failed,
+// and its escrows go again in a later one). Replay skips every record up
+// to the mark, and the files holding them are recycled, so a mark past a
+// waiting escrow lost it in a crash. Escrows of hand-overs earlier in the
+// same transaction are applying too, so they do not hold the mark back
+// (a mark too low replays applied records, and with them deleted
+// escrows). The writer calls it, after the result of every hand-over
+// queued before.
 func (c *escrowCommitter) appliedMark(todo []*pendingEscrow) uint64 {
 	mark := todo[len(todo)-1].seq
-	c.mu.RLock()
-	defer c.mu.RUnlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range todo {
+		p.applying = true
+	}
 	for _, p := range c.pending {
-		if p.seq == 0 || p.seq > mark {
-			continue
-		}
-		if i, ok := slices.BinarySearchFunc(todo, p.seq, func(q *pendingEscrow, seq uint64) int { return cmp.Compare(q.seq, seq) }); !ok || todo[i] != p {
+		if p.seq != 0 && p.seq <= mark && !p.applying {
 			mark = p.seq - 1
 		}
 	}
