@@ -199,24 +199,20 @@ func (s *PgStore) PutCode(ctx context.Context, id string, c Code) error {
 // UpdateCode locks the code's row for the transaction, so concurrent
 // updates from any instance run one after another and none is lost.
 func (s *PgStore) UpdateCode(ctx context.Context, id string, now time.Time, fn func(*Code) bool) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var c Code
-		err := tx.QueryRow(ctx, "SELECT code, expiration, failures, language FROM codes WHERE id = $1 AND expiration > $2 FOR UPDATE",
-			id, now.Unix()).Scan(&c.Code, &c.Expiration, &c.Failures, &c.Language)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
-		} else if err != nil {
-			return err
-		}
-		if fn(&c) {
-			_, err = tx.Exec(ctx, "UPDATE codes SET code = $2, expiration = $3, failures = $4, language = $5 WHERE id = $1",
-				id, c.Code, c.Expiration, c.Failures, c.Language)
-		} else {
-			_, err = tx.Exec(ctx, "DELETE FROM codes WHERE id = $1", id)
-		}
-		return err
+	var c Code
+	err := s.updateRow(ctx, rowUpdate{
+		read:     "SELECT code, expiration, failures, language FROM codes WHERE id = $1 AND expiration > $2 FOR UPDATE",
+		readArgs: []any{id, now.Unix()},
+		scan:     func(r pgx.Row) error { return r.Scan(&c.Code, &c.Expiration, &c.Failures, &c.Language) },
+		write: func() (string, []any, error) {
+			if fn(&c) {
+				return "UPDATE codes SET code = $2, expiration = $3, failures = $4, language = $5 WHERE id = $1",
+					[]any{id, c.Code, c.Expiration, c.Failures, c.Language}, nil
+			}
+			return "DELETE FROM codes WHERE id = $1", []any{id}, nil
+		},
 	})
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return ErrNotFound
 	}
 	return pgErr("updating code", err)

@@ -29,24 +29,24 @@ func (s *PgStore) Guesses(ctx context.Context, id string, now time.Time) (Guesse
 // from two instances also run one after the other; fn's error rolls the
 // placeholder back with the rest.
 func (s *PgStore) UpdateGuesses(ctx context.Context, id string, now time.Time, fn func(*Guesses) error) error {
+	var g Guesses
 	var fnErr error
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var g Guesses
-		if err := tx.QueryRow(ctx, `INSERT INTO guesses (id, expiration, wrong, lockouts, locked_until)
+	err := s.updateRow(ctx, rowUpdate{
+		read: `INSERT INTO guesses (id, expiration, wrong, lockouts, locked_until)
 			VALUES ($1, 0, 0, 0, 0) ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id
 			RETURNING expiration, wrong, lockouts, locked_until`,
-			id).Scan(&g.Expiration, &g.Wrong, &g.Lockouts, &g.LockedUntil); err != nil {
-			return err
-		}
-		if !alive(g.Expiration, now) {
-			g = Guesses{}
-		}
-		if fnErr = fn(&g); fnErr != nil {
-			return fnErr
-		}
-		_, err := tx.Exec(ctx, "UPDATE guesses SET expiration = $2, wrong = $3, lockouts = $4, locked_until = $5 WHERE id = $1",
-			id, g.Expiration, g.Wrong, g.Lockouts, g.LockedUntil)
-		return err
+		readArgs: []any{id},
+		scan:     func(r pgx.Row) error { return r.Scan(&g.Expiration, &g.Wrong, &g.Lockouts, &g.LockedUntil) },
+		write: func() (string, []any, error) {
+			if !alive(g.Expiration, now) {
+				g = Guesses{}
+			}
+			if fnErr = fn(&g); fnErr != nil {
+				return "", nil, fnErr
+			}
+			return "UPDATE guesses SET expiration = $2, wrong = $3, lockouts = $4, locked_until = $5 WHERE id = $1",
+				[]any{id, g.Expiration, g.Wrong, g.Lockouts, g.LockedUntil}, nil
+		},
 	})
 	if fnErr != nil && errors.Is(err, fnErr) {
 		return err
@@ -56,24 +56,24 @@ func (s *PgStore) UpdateGuesses(ctx context.Context, id string, now time.Time, f
 
 // UpdateSends is UpdateGuesses for the sends table.
 func (s *PgStore) UpdateSends(ctx context.Context, key string, now time.Time, fn func(*Sends) error) error {
+	var c Sends
 	var fnErr error
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var c Sends
-		if err := tx.QueryRow(ctx, `INSERT INTO sends (key, expiration, hour_start, hour, day_start, day)
+	err := s.updateRow(ctx, rowUpdate{
+		read: `INSERT INTO sends (key, expiration, hour_start, hour, day_start, day)
 			VALUES ($1, 0, 0, 0, 0, 0) ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
 			RETURNING expiration, hour_start, hour, day_start, day`,
-			key).Scan(&c.Expiration, &c.HourStart, &c.Hour, &c.DayStart, &c.Day); err != nil {
-			return err
-		}
-		if !alive(c.Expiration, now) {
-			c = Sends{}
-		}
-		if fnErr = fn(&c); fnErr != nil {
-			return fnErr
-		}
-		_, err := tx.Exec(ctx, "UPDATE sends SET expiration = $2, hour_start = $3, hour = $4, day_start = $5, day = $6 WHERE key = $1",
-			key, c.Expiration, c.HourStart, c.Hour, c.DayStart, c.Day)
-		return err
+		readArgs: []any{key},
+		scan:     func(r pgx.Row) error { return r.Scan(&c.Expiration, &c.HourStart, &c.Hour, &c.DayStart, &c.Day) },
+		write: func() (string, []any, error) {
+			if !alive(c.Expiration, now) {
+				c = Sends{}
+			}
+			if fnErr = fn(&c); fnErr != nil {
+				return "", nil, fnErr
+			}
+			return "UPDATE sends SET expiration = $2, hour_start = $3, hour = $4, day_start = $5, day = $6 WHERE key = $1",
+				[]any{key, c.Expiration, c.HourStart, c.Hour, c.DayStart, c.Day}, nil
+		},
 	})
 	if fnErr != nil && errors.Is(err, fnErr) {
 		return err
