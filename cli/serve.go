@@ -159,6 +159,9 @@ func runServe(e *env, args []string) error {
 	// learns the port.
 	e.result(&c, result,
 		fmt.Sprintf("Passcrow server listening on %s://%s (data in %s)\n", scheme, ln.Addr(), dir)+adminNote)
+	if edge.warm != nil {
+		go edge.warm() // the listener is open: the CA's check waits in its queue
+	}
 	if err := server.ServeWith(ctx, ln, srv, server.ServeOptions{TLS: tlsConf, Logger: logger}); err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
 	}

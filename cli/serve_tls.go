@@ -28,6 +28,10 @@ type edgeFlags struct {
 	proxyHeader     *string
 	logFormat       *string
 	logLevel        *string
+
+	// warm, set by tlsConfig with ACME, gets the certificates once the
+	// listener is open (server.WarmACME).
+	warm func()
 }
 
 func addEdgeFlags(fs *flag.FlagSet) *edgeFlags {
@@ -127,10 +131,11 @@ func (f *edgeFlags) tlsConfig(store server.Store, log *slog.Logger) (*tls.Config
 		t.TLSClientConfig = caTLS
 		opt.HTTPClient = &http.Client{Transport: t}
 	}
-	conf, _, err := server.ACME(opt)
+	conf, m, err := server.ACME(opt)
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
+	f.warm = func() { server.WarmACME(m, domains, log) }
 	return conf, nil
 }
 
