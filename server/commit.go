@@ -174,10 +174,22 @@ func (c *escrowCommitter) replay(now time.Time) error {
 	slices.SortStableFunc(redo, func(a, b journalRecord) int { return cmp.Compare(a.seq, b.seq) })
 	if len(redo) > 0 || c.seq > applied {
 		err := c.s.db.Update(func(tx *bolt.Tx) error {
+			replayed := map[string]bool{}
 			for _, r := range redo {
-				if err := put(tx, bucketEscrow, []byte(r.e.ID), r.e.Expiration, encodeEscrowRecord(r.e)); err != nil {
+				key := []byte(r.e.ID)
+				// A creation is journaled only while bbolt has no live
+				// escrow of its id, so a live one there that this replay
+				// did not put came later: one with a waiting period,
+				// which goes to bbolt directly, taking the id of a
+				// creation whose journal write failed (and was refused)
+				// but reached the disk. It stays.
+				if exp, _, ok := get(tx, bucketEscrow, key); ok && alive(exp, now) && !replayed[r.e.ID] {
+					continue
+				}
+				if err := put(tx, bucketEscrow, key, r.e.Expiration, encodeEscrowRecord(r.e)); err != nil {
 					return err
 				}
+				replayed[r.e.ID] = true
 			}
 			return writeApplied(tx, c.seq)
 		})
