@@ -10,9 +10,7 @@ import (
 	"io"
 	"net"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/passcrow/passcrow-desktop/internal/wire"
 	"github.com/passcrow/passcrow-desktop/server/verify"
@@ -133,15 +131,6 @@ func servedBenchOn(b *testing.B, store Store, conc int, prepare func(s Store, n 
 	// CPU time per request (the client's small share included) says more
 	// than req/s on a machine that others use at the same time.
 	b.ReportMetric(float64((cpuTime()-before).Microseconds())/float64(b.N), "cpu-us/op")
-}
-
-// cpuTime is the user and system time this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func servedMatrix(b *testing.B, prepare func(s Store, n int) func(i int) []byte) {

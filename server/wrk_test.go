@@ -17,7 +17,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -238,9 +237,9 @@ func wrkRun(t *testing.T, wrkPath, endpoint, storeName, dsn string, threads, con
 		"PASSCROW_WRK_BODY="+string(body),
 		"PASSCROW_WRK_THREADS="+strconv.Itoa(threads))
 	stopProfile := wrkProfile(t, fmt.Sprintf("%s-%s-c%d", endpoint, storeName, conns))
-	cpuBefore := processCPU(t)
+	cpuBefore := cpuTime()
 	out, err := cmd.CombinedOutput()
-	cpu := processCPU(t) - cpuBefore
+	cpu := cpuTime() - cpuBefore
 	stopProfile()
 	if err != nil {
 		t.Fatalf("wrk: %v\n%s", err, out)
@@ -260,13 +259,6 @@ func wrkRun(t *testing.T, wrkPath, endpoint, storeName, dsn string, threads, con
 		}
 	}
 	return r
-}
-
-// processCPU is the CPU time this process has used, user and system.
-func processCPU(t *testing.T) time.Duration {
-	var ru syscall.Rusage
-	mustBeNil(t, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // wrkWanted says whether a run is asked for: PASSCROW_WRK_ONLY, when set,
