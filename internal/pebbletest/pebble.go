@@ -45,8 +45,8 @@ type CA struct {
 	orders   atomic.Int64
 }
 
-// Orders is how many requests for a new order (the first step to every
-// certificate) the CA has had: a server that serves a certificate it
+// Orders is how many new orders (the first step to every certificate)
+// the CA has made: a server that serves a certificate it
 // already holds leaves it unchanged. Other requests are not counted:
 // autocert, once it has its certificate, looks at its authorizations
 // from a goroutine of its own.
@@ -85,10 +85,17 @@ func Start(t testing.TB, domain string, tlsPort int) *CA {
 	handler := front.Handler()
 	c := &CA{Roots: x509.NewCertPool(), newOrder: newOrderPath(t, handler)}
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && r.URL.Path == c.newOrder {
+		if r.Method != http.MethodPost || r.URL.Path != c.newOrder {
+			handler.ServeHTTP(w, r)
+			return
+		}
+		// Only orders pebble made: it refuses 5% of requests with a
+		// bad nonce on purpose, and the client then asks again.
+		sw := &statusWriter{ResponseWriter: w}
+		handler.ServeHTTP(sw, r)
+		if sw.status == http.StatusCreated {
 			c.orders.Add(1)
 		}
-		handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
 	c.DirectoryURL = srv.URL + wfe.DirectoryPath
@@ -100,6 +107,19 @@ func Start(t testing.TB, domain string, tlsPort int) *CA {
 	}
 	c.Roots.AddCert(root.Cert)
 	return c
+}
+
+// statusWriter notes the status a handler answered with.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
 }
 
 // newOrderPath reads the WFE's directory, as an ACME client does first,
