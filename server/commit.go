@@ -93,10 +93,11 @@ type escrowCommitter struct {
 	dir       string
 	fileBytes int64 // journal file size: journalMaxBytes, less in tests
 
-	mu        sync.RWMutex // guards pending, unqueued, applied, lastApply
+	mu        sync.RWMutex // guards pending, unqueued, applied, committed, lastApply
 	pending   map[string]*pendingEscrow
 	unqueued  []*pendingEscrow // journaled, not yet handed to the writer
-	applied   uint64           // highest seq bbolt has committed
+	applied   uint64           // the applied mark bbolt has committed
+	committed uint64           // highest seq bbolt has, even above the mark
 	lastApply time.Time        // when escrows were last handed over
 
 	queueMu sync.Mutex // keeps hand-overs to the writer in seq order
@@ -197,7 +198,7 @@ func (c *escrowCommitter) replay(now time.Time) error {
 			return fmt.Errorf("server: replaying journal: %w", err)
 		}
 	}
-	c.applied = c.seq
+	c.applied, c.committed = c.seq, c.seq
 	for _, name := range names {
 		if err := os.Remove(name); err != nil {
 			return fmt.Errorf("server: removing journal: %w", err)
@@ -456,6 +457,7 @@ func (c *escrowCommitter) queueApply() {
 				return
 			}
 			c.applied = max(c.applied, mark)
+			c.committed = max(c.committed, todo[len(todo)-1].seq)
 			for _, p := range todo {
 				if c.pending[p.e.ID] == p {
 					delete(c.pending, p.e.ID)
@@ -467,9 +469,11 @@ func (c *escrowCommitter) queueApply() {
 }
 
 // appliedMark marks todo (in seq order) as applying and returns the
-// applied mark its hand-over may record: its last seq, unless an escrow
-// before that is still waiting for bbolt (an earlier hand-over failed,
-// and its escrows go again in a later one). Replay skips every record up
+// applied mark its hand-over may record: the highest seq bbolt has or
+// is getting in this transaction, unless an escrow before that is still
+// waiting for bbolt (an earlier hand-over failed, and its escrows go
+// again in a later one, which then lifts the mark past the escrows
+// applied meanwhile). Replay skips every record up
 // to the mark, and the files holding them are recycled, so a mark past a
 // waiting escrow lost it in a crash. Escrows of hand-overs earlier in the
 // same transaction are applying too, so they do not hold the mark back
@@ -482,6 +486,12 @@ func (c *escrowCommitter) appliedMark(todo []*pendingEscrow) uint64 {
 	defer c.mu.Unlock()
 	for _, p := range todo {
 		p.applying = true
+	}
+	mark = max(mark, c.committed)
+	for _, p := range c.pending {
+		if p.applying {
+			mark = max(mark, p.seq)
+		}
 	}
 	for _, p := range c.pending {
 		if p.seq != 0 && p.seq <= mark && !p.applying {
