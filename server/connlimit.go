@@ -230,8 +230,8 @@ func (c *limitedConn) Close() error {
 	return err
 }
 
-// CloseWrite keeps net/http's lingering close working through the
-// wrapper, as jsonOnlyConn's does.
+// CloseWrite keeps the lingering close working through the wrapper
+// (httpconn.go closes the writing side first after an error).
 func (c *limitedConn) CloseWrite() error {
 	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -29,8 +28,9 @@ type ServeOptions struct {
 	// after the context ends; default 10 s. Handlers still running then
 	// are not cut: Server.Close waits for them before closing the store.
 	ShutdownTimeout time.Duration
-	// Logger gets net/http's own complaints (TLS handshake errors and the
-	// like), redacted (logs.go); default slog.Default().
+	// Logger gets the connection loop's complaints (TLS handshake
+	// errors, a failing accept, a handler that panicked), redacted
+	// (logs.go); default slog.Default().
 	Logger *slog.Logger
 }
 
@@ -50,8 +50,8 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	return ServeWith(ctx, ln, h, ServeOptions{})
 }
 
-// ServeWith is Serve with options. Whatever arrives, every answer is JSON
-// (jsononly.go), and open connections are capped per client address and
+// ServeWith is Serve with options, through our own connection loop
+// (httpconn.go). Whatever arrives, every answer is JSON, and open connections are capped per client address and
 // in all (connlimit.go; Config.MaxConnsPerClient, MaxConns). After it
 // returns, close the Server: Close waits for handlers still running.
 func ServeWith(ctx context.Context, ln net.Listener, h http.Handler, opt ServeOptions) error {
@@ -66,47 +66,31 @@ func ServeWith(ctx context.Context, ln net.Listener, h http.Handler, opt ServeOp
 	if lim := connLimiterFor(h, opt.Logger); lim.capped() {
 		ln = &connLimitListener{Listener: ln, lim: lim}
 	}
-	ln = jsonOnlyListener{ln}
+	// HTTP/1.1 only: requests are single and small, so HTTP/2 would gain
+	// nothing.
 	if opt.TLS != nil {
-		ln = newJSONOnlyTLSListener(ln, opt.TLS)
+		ln = tls.NewListener(ln, opt.TLS)
 	}
-	// HTTP/1.1 only: requests are single and small, so HTTP/2 gains
-	// nothing, and its error paths would be one more place to prove JSON.
-	var protocols http.Protocols
-	protocols.SetHTTP1(true)
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    16 << 10,
-		Protocols:         &protocols,
-		// "OPTIONS *" would get net/http's empty 200; let it be our 404.
-		DisableGeneralOptionsHandler: true,
-		ErrorLog:                     slog.NewLogLogger(Redacting(opt.Logger.Handler()), slog.LevelWarn),
-		BaseContext:                  func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := newHTTPServer(h, slog.New(Redacting(opt.Logger.Handler())))
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.serve(ln) }()
 	select {
 	case err := <-errc:
+		ln.Close()
+		srv.shutdown(context.Background())
 		return err
 	case <-ctx.Done():
 	}
+	ln.Close()
+	<-errc
 	sctx, cancel := context.WithTimeout(context.Background(), opt.ShutdownTimeout)
 	defer cancel()
 	// Past the deadline, connections still busy are left to their
 	// handlers, so those can still answer: Server.Close waits for them.
-	err := srv.Shutdown(sctx)
-	if errors.Is(err, context.DeadlineExceeded) {
+	if err := srv.shutdown(sctx); err != nil {
 		opt.Logger.Warn("requests still running at shutdown; waiting for them before closing the store")
-		err = nil
 	}
-	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) && err == nil {
-		err = serr
-	}
-	return err
+	return nil
 }
 
 // connLimiterFor is the connection caps to serve h with: a Server's are
