@@ -8,9 +8,11 @@ package server
 // journal file (made ahead: journal_file.go; its records:
 // journal_record.go) and acknowledged after one fdatasync of it; every
 // escrow that arrived meanwhile shares the next one, and two batches may
-// sync at once (maxInFlight). The escrows then reach bbolt in large
-// ordinary (fsynced) transactions off the request path (commit_apply.go),
-// and until then are served from memory (pending).
+// sync at once (maxInFlight; the writer is in commit_write.go, and a
+// creation that finds it idle writes and syncs itself). The escrows then
+// reach bbolt in large ordinary (fsynced) transactions off the request
+// path (commit_apply.go), and until then are served from memory
+// (pending).
 //
 // Why this and not SQLite in WAL mode, which also commits with one
 // fsync: bbolt stays the one file that holds everything else (waiting
@@ -110,11 +112,19 @@ type escrowCommitter struct {
 	// beside it; tests that hold a sync turn it off.
 	inlineSync bool
 
-	// Owned by the committer goroutine.
-	f    *os.File
-	size int64
-	seq  uint64 // last seq written
-	old  []journalFile
+	// wmu guards the journal writer's state below: the committer
+	// goroutine holds it while it handles an event, a lone creation
+	// while it writes itself (writeAlone).
+	wmu      sync.Mutex
+	f        *os.File
+	size     int64
+	seq      uint64 // last seq written
+	old      []journalFile
+	inflight []*syncBatch // written, in seq order; acknowledged in order
+	// poisoned: a batch in the current file failed, so nothing after it
+	// there may be acknowledged; the next batch goes to a new file.
+	poisoned bool
+	buf      []byte
 }
 
 type journalFile struct {
@@ -221,141 +231,6 @@ func (c *escrowCommitter) rotate() error {
 	return nil
 }
 
-// maxInFlight is how many batches may be syncing at once. This disk
-// (virtio here) syncs concurrent fdatasyncs of one file side by side, so
-// a batch that forms while another syncs is written and synced at once
-// instead of waiting for it; it is acknowledged once it and every batch
-// before it are on disk (replay stops at the first gap, so a later batch
-// must never be acknowledged before an earlier one). Two, not more: with
-// four or eight in flight, batches at c=16 shrank to a record or two and
-// the kernel's work per fdatasync ate the CPU (4,300 escrows/s against
-// 5,300 with one or two, same disk, same sitting).
-const maxInFlight = 2
-
-// syncBatch is a batch of records written to the journal and syncing.
-type syncBatch struct {
-	ops   []createOp
-	first uint64        // seq of the first record
-	err   error         // set before done is closed
-	done  chan struct{} // closed when the sync has returned
-}
-
-// run writes batches of records: whatever queued since the last batch
-// was written goes in the next, synced beside the batches before it.
-func (c *escrowCommitter) run() {
-	defer close(c.stopped)
-	tick := time.NewTicker(applyEvery)
-	defer tick.Stop()
-	var inflight []*syncBatch
-	// poisoned: a batch in the current file failed, so nothing after it
-	// there may be acknowledged; the next batch goes to a new file.
-	poisoned := false
-	finishOldest := func() {
-		b := inflight[0]
-		<-b.done
-		inflight = inflight[1:]
-		err := b.err
-		if err != nil {
-			poisoned = true
-		} else if poisoned {
-			err = errJournalGap
-		}
-		c.finish(b, err)
-	}
-	var buf []byte
-	for {
-		var oldest chan struct{}
-		if len(inflight) > 0 {
-			oldest = inflight[0].done
-		}
-		var op createOp
-		var ok bool
-		select {
-		case op, ok = <-c.creates:
-		case <-oldest:
-			finishOldest()
-			continue
-		case <-tick.C:
-			c.maybeApply(true)
-			continue
-		}
-		if !ok {
-			for len(inflight) > 0 {
-				finishOldest()
-			}
-			c.queueApply()
-			if c.f != nil {
-				c.f.Close()
-			}
-			return
-		}
-		if len(inflight) == maxInFlight {
-			finishOldest() // more queue up meanwhile, for this batch
-		}
-		b := &syncBatch{ops: append(make([]createOp, 0, 16), op), done: make(chan struct{})}
-	fill:
-		for len(b.ops) < maxCommitBatch {
-			select {
-			case op, ok := <-c.creates:
-				if !ok {
-					break fill // seen again by the outer receive
-				}
-				b.ops = append(b.ops, op)
-			default:
-				break fill
-			}
-		}
-		buf = buf[:0]
-		for i, op := range b.ops {
-			buf = appendRecord(buf, c.seq+uint64(i)+1, op.p.e)
-		}
-		if poisoned || c.size > 0 && c.size+int64(len(buf)) > c.fileBytes {
-			// A new file: once every batch in this one is done, as
-			// the file is closed (a batch larger than a file goes
-			// past a new one's end).
-			for len(inflight) > 0 {
-				finishOldest()
-			}
-			if b.err = c.rotate(); b.err == nil {
-				poisoned = false
-			}
-		}
-		b.first = c.seq + 1
-		c.seq += uint64(len(b.ops)) // spent even on failure: the records may be on disk
-		inflight = append(inflight, b)
-		if b.err != nil {
-			close(b.done)
-			continue
-		}
-		if _, err := c.f.WriteAt(buf, c.size); err != nil {
-			// A partial record ends the file on replay.
-			b.err = fmt.Errorf("server: writing journal: %w", err)
-			poisoned = true
-			close(b.done)
-			continue
-		}
-		c.size += int64(len(buf))
-		if c.inlineSync && len(inflight) == 1 && len(c.creates) == 0 {
-			// Nothing else syncing or waiting (a lone client): sync
-			// here, sparing the two goroutine hand-offs of a sync
-			// beside (the wake-ups cost a lone escrow more than its
-			// processing).
-			c.syncWritten(b, c.f)
-			finishOldest()
-			continue
-		}
-		go c.syncWritten(b, c.f)
-	}
-}
-
-// syncWritten makes b's records in f durable and says so by closing b.done.
-func (c *escrowCommitter) syncWritten(b *syncBatch, f *os.File) {
-	if err := c.sync(f); err != nil {
-		b.err = fmt.Errorf("server: syncing journal: %w", err)
-	}
-	close(b.done)
-}
-
 // errJournalGap fails a batch synced after one that failed in the same
 // file: replay would stop at the failed one's records.
 var errJournalGap = errors.New("server: an earlier journal write failed")
@@ -460,6 +335,10 @@ func (c *escrowCommitter) create(ctx context.Context, e Escrow, now time.Time) e
 		c.s.mu.RUnlock()
 		c.unclaim(p)
 		return ErrClosed
+	}
+	if c.writeAlone(op) {
+		c.s.mu.RUnlock()
+		return <-op.done
 	}
 	select {
 	case c.creates <- op:
