@@ -84,8 +84,9 @@ func (hc *httpConn) serveRequests() {
 			return
 		}
 
-		w.reset()
-		if !hc.runHandler(w, req) {
+		w.begin(bw, req)
+		ok := hc.runHandler(w, req)
+		if !ok && !w.streaming {
 			w.reset()
 			w.header["Content-Type"] = hdrJSON
 			w.WriteHeader(http.StatusInternalServerError)
@@ -100,8 +101,23 @@ func (hc *httpConn) serveRequests() {
 			_, err := io.CopyN(io.Discard, body, maxDiscardBytes+1)
 			drained = err == io.EOF
 		}
+		if w.streaming {
+			// Told the client it closes. After a panic the answer is
+			// left cut short (http.ErrAbortHandler: the client must see
+			// it is not whole).
+			var err error
+			if ok {
+				err = w.endStream()
+			} else {
+				err = bw.Flush()
+			}
+			if err == nil && !drained {
+				hc.lingeringClose()
+			}
+			return
+		}
 		keep := drained && !req.Close && !hc.srv.isShutting()
-		if err := w.writeTo(bw, req, keep); err != nil || !keep {
+		if err := w.writeTo(keep); err != nil || !keep {
 			if err == nil && !drained {
 				hc.lingeringClose()
 			}

@@ -1,0 +1,88 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// Attacks on the connection loop (httpconn*.go): each test is one
+// protection net/http's server has, over TCP on loopback.
+
+// The admin listener serves /backup, the whole database, through the same
+// loop: an answer must not be kept whole in memory. One that outgrows the
+// buffer goes out while the handler still writes it: chunked, or with the
+// handler's own Content-Length, and the connection closes after it.
+func TestHTTPConnAttackLargeAnswerStreams(t *testing.T) {
+	const piece, pieces = 32 << 10, 32 // 1 MiB
+	seen := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/length" {
+			w.Header().Set("Content-Length", strconv.Itoa(piece*pieces))
+		}
+		p := bytes.Repeat([]byte{'x'}, piece)
+		if r.URL.Path == "/abort" { // as /backup when the copy fails
+			w.Write(p)
+			w.Write(p)
+			w.Write(p)
+			panic(http.ErrAbortHandler)
+		}
+		for i := range pieces {
+			if i == pieces/2 && r.Method != http.MethodHead {
+				<-seen // the client has the start of the answer already
+			}
+			w.Write(p)
+		}
+	})
+	addr := startWire(t, h, ServeOptions{})
+	t.Cleanup(func() {
+		select {
+		case <-seen:
+		default:
+			close(seen)
+		}
+	})
+
+	c, br := dialWire(t, addr)
+	io.WriteString(c, "GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n")
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(br, &http.Request{Method: "GET"})
+	if err != nil {
+		t.Fatalf("no answer while the handler still writes it: %v", err)
+	}
+	close(seen)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || len(b) != piece*pieces || resp.ContentLength != -1 || !resp.Close {
+		t.Fatalf("streamed answer: %d bytes, err %v, length %d, close %v", len(b), err, resp.ContentLength, resp.Close)
+	}
+
+	seen = make(chan struct{})
+	c, br = dialWire(t, addr)
+	io.WriteString(c, "GET /length HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp, err = http.ReadResponse(br, &http.Request{Method: "GET"})
+	mustBeNil(t, err)
+	close(seen)
+	b, err = io.ReadAll(resp.Body)
+	if err != nil || len(b) != piece*pieces || resp.ContentLength != piece*pieces {
+		t.Fatalf("answer of a stated length: %d bytes, err %v, length %d", len(b), err, resp.ContentLength)
+	}
+
+	// A handler that gives up midway leaves the answer visibly cut.
+	c, br = dialWire(t, addr)
+	io.WriteString(c, "GET /abort HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp, err = http.ReadResponse(br, &http.Request{Method: "GET"})
+	mustBeNil(t, err)
+	if b, err := io.ReadAll(resp.Body); resp.StatusCode != 200 || err != io.ErrUnexpectedEOF {
+		t.Fatalf("aborted answer: HTTP %d, %d bytes, err %v", resp.StatusCode, len(b), err)
+	}
+
+	// HEAD: the length, and nothing kept or sent.
+	c, br = dialWire(t, addr)
+	io.WriteString(c, "HEAD /length HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp, body := readAnswer(t, br, "HEAD"); resp.ContentLength != piece*pieces || body != "" {
+		t.Fatalf("HEAD: length %d, body %d bytes", resp.ContentLength, len(body))
+	}
+}
