@@ -1,10 +1,14 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"io"
+	"net"
 	"net/http"
+	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -84,5 +88,48 @@ func TestHTTPConnAttackLargeAnswerStreams(t *testing.T) {
 	io.WriteString(c, "HEAD /length HTTP/1.1\r\nHost: x\r\n\r\n")
 	if resp, body := readAnswer(t, br, "HEAD"); resp.ContentLength != piece*pieces || body != "" {
 		t.Fatalf("HEAD: length %d, body %d bytes", resp.ContentLength, len(body))
+	}
+}
+
+// A connection waiting for its next request keeps little: not the last
+// answer's buffer (a client picks its size: "Unsupported: <path>" echoes
+// a path of up to 16 KiB), nor the last request (a chunked body refers
+// to its request, headers and all). Thousands of idle connections are
+// allowed (connlimit.go), each for two minutes.
+func TestHTTPConnAttackIdleMemory(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		w.Write(bytes.Repeat([]byte{' '}, n))
+	})
+	addr := startWire(t, h, ServeOptions{})
+	const conns = 48 // under the default cap per client
+	req := "POST /?n=60000 HTTP/1.1\r\nHost: x\r\nX-Pad: " + strings.Repeat("p", 12<<10) +
+		"\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+	var cs []net.Conn
+	var brs []*bufio.Reader
+	heap := func() uint64 {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	// The same connections answered small first: what an idle one costs
+	// anyway (its buffers and goroutine) is in the baseline.
+	for range conns {
+		c, br := dialWire(t, addr)
+		io.WriteString(c, "GET /?n=10 HTTP/1.1\r\nHost: x\r\n\r\n")
+		readAnswer(t, br, "GET")
+		cs, brs = append(cs, c), append(brs, br)
+	}
+	before := heap()
+	for i, c := range cs {
+		io.WriteString(c, req)
+		readAnswer(t, brs[i], "POST")
+	}
+	after := heap()
+	per := (int64(after) - int64(before)) / conns
+	if per > 16<<10 {
+		t.Fatalf("an idle connection keeps %d bytes more after a large request and answer", per)
 	}
 }

@@ -123,6 +123,10 @@ func (hc *httpConn) serveRequests() {
 			}
 			return
 		}
+		// Nothing of this request is kept while waiting for the next
+		// (a chunked body refers to its request, headers and all).
+		w.end()
+		handlerBody = requestBody{}
 		if !hc.srv.setIdle(hc, true) {
 			return
 		}

@@ -63,14 +63,23 @@ func (w *bufferedResponse) Write(p []byte) (int, error) {
 	return w.stream(p)
 }
 
-// maxKeptBody: a body buffer grown larger than this (an admin page) is
-// not kept for the connection's next answer.
-const maxKeptBody = 64 << 10
+// maxKeptBody: a body buffer grown larger than this is not kept while
+// the connection waits for its next request: a client can have many
+// connections wait for minutes, and pick the size of an answer (an
+// unknown RPC's name is echoed). Ours are under 1 KiB.
+const maxKeptBody = 4 << 10
 
 // begin readies w for answering req through bw.
 func (w *bufferedResponse) begin(bw *bufio.Writer, req *http.Request) {
 	w.reset()
 	w.bw, w.req = bw, req
+}
+
+// end lets go of the request answered and of what is too large to keep
+// while the connection waits.
+func (w *bufferedResponse) end() {
+	w.reset()
+	w.bw, w.req = nil, nil
 }
 
 func (w *bufferedResponse) reset() {
