@@ -133,3 +133,27 @@ func TestHTTPConnAttackIdleMemory(t *testing.T) {
 		t.Fatalf("an idle connection keeps %d bytes more after a large request and answer", per)
 	}
 }
+
+// Slowloris before the first request: a client that waits almost the
+// whole header time before its first byte, then trickles the rest, must
+// still be cut off readHeaderTimeout after it connected, as by net/http.
+func TestHTTPConnAttackSlowFirstHeaders(t *testing.T) {
+	t.Parallel()
+	addr := startWire(t, http.NotFoundHandler(), ServeOptions{})
+	c, br := dialWire(t, addr)
+	start := time.Now()
+	c.SetReadDeadline(start.Add(readHeaderTimeout - time.Second))
+	if _, err := br.ReadByte(); !isTimeout(err) {
+		t.Fatalf("before the first byte: %v", err)
+	}
+	io.WriteString(c, "GET / HTTP/1.1\r\n")
+	c.SetReadDeadline(start.Add(readHeaderTimeout + 2*time.Second))
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Fatalf("%v after connecting, headers still unfinished: %v", time.Since(start).Round(time.Millisecond), err)
+	}
+}
+
+func isTimeout(err error) bool {
+	ne, ok := err.(net.Error)
+	return ok && ne.Timeout()
+}

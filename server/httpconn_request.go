@@ -31,16 +31,20 @@ func (hc *httpConn) serveRequests() {
 	bw := bufio.NewWriterSize(hc.rwc, 4<<10)
 	w := &bufferedResponse{header: http.Header{}}
 	var handlerBody requestBody
+	// The first request's deadlines count from here, as http.Server's
+	// do: a client that waits before its first byte gets no more time
+	// for the rest (a slowloris would hold the connection twice as long).
+	start := time.Now()
 	for served := false; ; served = true {
 		// Waiting for a request: the idle timeout between requests, the
 		// header timeout before the first.
 		lim.n = maxHeaderBytes + 4096 // as http.Server: room for the request line
 		if br.Buffered() == 0 {
-			wait := idleTimeout
-			if !served {
-				wait = readHeaderTimeout
+			deadline := start.Add(readHeaderTimeout)
+			if served {
+				deadline = time.Now().Add(idleTimeout)
 			}
-			hc.rwc.SetReadDeadline(time.Now().Add(wait))
+			hc.rwc.SetReadDeadline(deadline)
 			if _, err := br.Peek(1); err != nil {
 				return
 			}
@@ -48,7 +52,10 @@ func (hc *httpConn) serveRequests() {
 		if !hc.srv.setIdle(hc, false) {
 			return
 		}
-		t0 := time.Now()
+		t0 := start
+		if served {
+			t0 = time.Now()
+		}
 		hc.rwc.SetReadDeadline(t0.Add(readHeaderTimeout))
 		hc.rwc.SetWriteDeadline(t0.Add(writeTimeout))
 		req, err := http.ReadRequest(br)
