@@ -184,11 +184,12 @@ func looksLikeHTTP(hdr [5]byte) bool {
 	return false
 }
 
-// lingeringClose ends a connection after an answer that came before all
-// of the request was read: closing with unread bytes would make the
-// kernel reset the connection, and the client could lose the answer. So
-// the writing side is closed first, and what the client still sends is
-// read and dropped until it closes too, for at most half a second.
+// lingeringClose ends a connection after its last answer, when the
+// client may have sent more than was read (the rest of a body, a request
+// pipelined after): closing with unread bytes would make the kernel reset
+// the connection, and the client could lose the answer. So the writing
+// side is closed first, and what the client still sends is read and
+// dropped until it closes too, for at most half a second.
 func (hc *httpConn) lingeringClose() {
 	cw, ok := hc.rwc.(interface{ CloseWrite() error })
 	if !ok || cw.CloseWrite() != nil {

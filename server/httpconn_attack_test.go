@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -156,4 +157,56 @@ func TestHTTPConnAttackSlowFirstHeaders(t *testing.T) {
 func isTimeout(err error) bool {
 	ne, ok := err.(net.Error)
 	return ok && ne.Timeout()
+}
+
+// Shutdown must not lose an answer a handler produced. A client that
+// pipelined its next request while the first was served gets the first
+// answer (with "Connection: close", or with keep-alive when shutdown
+// began just after the handler ended); the server then closes with that
+// request unread, and a close with unread input is a reset that throws
+// away what of the answer the kernel had not sent yet. Here the client's
+// small receive buffer keeps most of the answer in the server's kernel.
+func TestHTTPConnAttackShutdownPipelinedAnswerWhole(t *testing.T) {
+	const size = 60 << 10 // kept whole, not streamed
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		<-release
+		w.Write(bytes.Repeat([]byte{' '}, size))
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	mustBeNil(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	var serveErr error
+	stopped := make(chan struct{})
+	go func() {
+		serveErr = ServeWith(ctx, ln, h, ServeOptions{Logger: testLogger(t)})
+		close(stopped)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+		<-stopped
+	})
+
+	c, br := dialWire(t, ln.Addr().String())
+	mustBeNil(t, c.(*net.TCPConn).SetReadBuffer(4<<10))
+	io.WriteString(c, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+	<-entered
+	io.WriteString(c, "GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+	cancel()
+	close(release)
+	<-stopped // the server is done with the connection: all it sent is sent
+	resp, err := http.ReadResponse(br, &http.Request{Method: "GET"})
+	mustBeNil(t, err)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || len(b) != size {
+		t.Fatalf("the answer at shutdown: %d of %d bytes, err %v", len(b), size, err)
+	}
+	mustBeNil(t, serveErr)
 }

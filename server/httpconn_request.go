@@ -50,6 +50,9 @@ func (hc *httpConn) serveRequests() {
 			}
 		}
 		if !hc.srv.setIdle(hc, false) {
+			// Shutdown: a request came that will not be served, and a
+			// close on it unread could lose the last answer's tail.
+			hc.lingeringClose()
 			return
 		}
 		t0 := start
@@ -118,14 +121,18 @@ func (hc *httpConn) serveRequests() {
 			} else {
 				err = bw.Flush()
 			}
-			if err == nil && !drained {
+			if err == nil {
 				hc.lingeringClose()
 			}
 			return
 		}
 		keep := drained && !req.Close && !hc.srv.isShutting()
 		if err := w.writeTo(keep); err != nil || !keep {
-			if err == nil && !drained {
+			// Not only when the body is left: a request pipelined
+			// after this one (at shutdown, or after Connection: close)
+			// is unread input too, and closing on it would reset the
+			// connection and lose what of the answer is not sent yet.
+			if err == nil {
 				hc.lingeringClose()
 			}
 			return
@@ -135,6 +142,7 @@ func (hc *httpConn) serveRequests() {
 		w.end()
 		handlerBody = requestBody{}
 		if !hc.srv.setIdle(hc, true) {
+			hc.lingeringClose() // as above: shutdown began meanwhile
 			return
 		}
 	}
