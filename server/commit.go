@@ -8,7 +8,7 @@ package server
 // journal file (made ahead: journal_file.go; its records:
 // journal_record.go) and acknowledged after one fdatasync of it; every
 // escrow that arrived meanwhile shares the next one, and two batches may
-// sync at once (maxInFlight; the writer is in commit_write.go, and a
+// sync at once (maxInFlight, one by default; the writer is in commit_write.go, and a
 // creation that finds it idle writes and syncs itself). The escrows then
 // reach bbolt in large ordinary (fsynced) transactions off the request
 // path (commit_apply.go), and until then are served from memory
@@ -108,6 +108,9 @@ type escrowCommitter struct {
 
 	maker *journalMaker        // makes the next journal file (journal_file.go)
 	sync  func(*os.File) error // fdatasync; tests fail or hold it
+	// maxInFlight: batches syncing at once (defaultMaxInFlight; a test
+	// syncs two side by side).
+	maxInFlight int
 	// inlineSync: a lone batch is synced by the committer itself, not
 	// beside it; tests that hold a sync turn it off.
 	inlineSync bool
@@ -136,7 +139,7 @@ type journalFile struct {
 // into bbolt, removes the journals and starts a new one.
 func openCommitter(s *BoltStore, dir string, fileBytes int64, now time.Time) (*escrowCommitter, error) {
 	c := &escrowCommitter{
-		s: s, dir: dir, fileBytes: fileBytes, sync: fdatasync, inlineSync: true,
+		s: s, dir: dir, fileBytes: fileBytes, sync: fdatasync, inlineSync: true, maxInFlight: defaultMaxInFlight,
 		pending: map[string]*pendingEscrow{},
 		creates: make(chan createOp, maxCommitBatch),
 		stopped: make(chan struct{}),

@@ -287,6 +287,7 @@ func TestJournalAcknowledgesInOrder(t *testing.T) {
 	release := make(chan struct{})
 	var calls atomic.Int32
 	s.journal.inlineSync = false // the first batch must sync beside the committer
+	s.journal.maxInFlight = 2    // and the second beside it
 	s.journal.sync = func(f *os.File) error {
 		n := int(calls.Add(1))
 		if n == 1 {
