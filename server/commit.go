@@ -314,21 +314,25 @@ func (c *escrowCommitter) create(ctx context.Context, e Escrow, now time.Time) e
 	if err := c.claim(p, now); err != nil {
 		return err
 	}
-	var exists, inBolt bool
-	err := c.s.db.View(func(tx *bolt.Tx) error {
-		var exp int64
-		exp, _, inBolt = get(tx, bucketEscrow, []byte(e.ID))
-		exists = inBolt && alive(exp, now)
-		return nil
-	})
-	if err != nil || exists {
-		c.unclaim(p)
-		if err == nil {
-			err = ErrExists
+	// An id the server has just drawn needs no look into bbolt (a random
+	// B-tree look-up, 4-5% of the server's CPU per creation at c=16).
+	if !e.NewID {
+		var exists, inBolt bool
+		err := c.s.db.View(func(tx *bolt.Tx) error {
+			var exp int64
+			exp, _, inBolt = get(tx, bucketEscrow, []byte(e.ID))
+			exists = inBolt && alive(exp, now)
+			return nil
+		})
+		if err != nil || exists {
+			c.unclaim(p)
+			if err == nil {
+				err = ErrExists
+			}
+			return err
 		}
-		return err
+		p.isNew = p.isNew && !inBolt
 	}
-	p.isNew = p.isNew && !inBolt
 	// A code left from an expired escrow of the same id must not apply
 	// to the new one; dropped before the escrow is readable.
 	c.s.codes.drop(e.ID)

@@ -87,6 +87,7 @@ func (s *Server) processEscrowWith(ctx context.Context, req *wire.EscrowRequest,
 		if e.ID, err = randomHex(s.cfg.Rand, 16); err != nil {
 			return wire.EscrowResponse{}, err
 		}
+		e.NewID = true
 	} else if _, err := s.store.Escrow(ctx, e.ID, now); err == nil {
 		// Checked before the token is spent, so a refused id costs no work.
 		return wire.EscrowResponse{}, fmt.Errorf("%w: %q", ErrIDTaken, e.ID)

@@ -20,6 +20,9 @@ type Escrow struct {
 	Kind       string // identity kind from the escrow parameters
 	Data       string // the sealed escrow-data element, as received
 	Expiration int64  // unix seconds; gone after this
+	// NewID: the server drew ID just now (128 random bits), so no escrow
+	// can have it and a store need not look. Not stored.
+	NewID bool
 }
 
 // Code is a pending verification code for one escrow.
