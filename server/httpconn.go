@@ -36,6 +36,10 @@ type httpServer struct {
 	h   http.Handler
 	log *slog.Logger // redacted
 
+	// handshakeFailures: the internet's scanners fail TLS handshakes all
+	// day, so they are logged at most once a minute, with a count.
+	handshakeFailures logThrottle
+
 	mu       sync.Mutex
 	conns    map[*httpConn]struct{}
 	shutting bool
@@ -116,12 +120,23 @@ func (s *httpServer) setIdle(hc *httpConn, idle bool) bool {
 func (s *httpServer) shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.shutting = true
+	var idle []net.Conn
 	for hc := range s.conns {
 		if hc.idle {
-			hc.rwc.Close()
+			idle = append(idle, hc.rwc)
 		}
 	}
 	s.mu.Unlock()
+	// Once shutting, an idle connection never serves again (setIdle), so
+	// it is closed outside the lock, and beneath TLS: a tls.Conn's Close
+	// first sends an alert, which waits up to 5 s on a client whose
+	// receive buffer is full, and a few such would stall the shutdown.
+	for _, c := range idle {
+		if tc, ok := c.(*tls.Conn); ok {
+			c = tc.NetConn()
+		}
+		c.Close()
+	}
 	done := make(chan struct{})
 	go func() {
 		s.running.Wait()
@@ -167,7 +182,10 @@ func (hc *httpConn) handshake(tc *tls.Conn) bool {
 			re.Conn.Close()
 			return false
 		}
-		hc.srv.log.Warn("TLS handshake failed", "err", err)
+		if n, ok := hc.srv.handshakeFailures.due(time.Now()); ok {
+			hc.srv.log.Warn("TLS handshakes failed", "failed", n, "last_err", err,
+				"logged_at_most_every", handshakeLogEvery)
+		}
 		return false
 	}
 	state := tc.ConnectionState()
@@ -204,4 +222,27 @@ func (hc *httpConn) lingeringClose() {
 			return
 		}
 	}
+}
+
+const handshakeLogEvery = time.Minute
+
+// logThrottle says when a recurring complaint is due for a log line.
+type logThrottle struct {
+	mu       sync.Mutex
+	last     time.Time
+	unlogged int
+}
+
+// due counts one more occurrence and reports whether to log now, with
+// how many occurred since the last line (this one included).
+func (t *logThrottle) due(now time.Time) (int, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.unlogged++
+	if !t.last.IsZero() && now.Sub(t.last) < handshakeLogEvery {
+		return 0, false
+	}
+	n := t.unlogged
+	t.last, t.unlogged = now, 0
+	return n, true
 }

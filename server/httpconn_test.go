@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -167,7 +168,11 @@ func TestHTTPConnShutdown(t *testing.T) {
 	readAnswer(t, idleBR, "GET")
 	busy, busyBR := dialWire(t, addr)
 	io.WriteString(busy, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-	<-entered
+	select {
+	case <-entered:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the slow request never reached its handler")
+	}
 
 	cancel()
 	if _, err := idleBR.ReadByte(); err != io.EOF {
@@ -179,4 +184,25 @@ func TestHTTPConnShutdown(t *testing.T) {
 		t.Fatalf("the busy one: HTTP %d close=%v", resp.StatusCode, resp.Close)
 	}
 	mustBeNil(t, <-served)
+}
+
+// Failed TLS handshakes (the internet's scanners) make one log line a
+// minute, not one each.
+func TestHTTPConnHandshakeFailuresLogOnce(t *testing.T) {
+	env := newTestEnv(t, nil)
+	certFile, keyFile, _ := selfSignedFiles(t, "127.0.0.1")
+	conf, err := TLSFiles(certFile, keyFile, testLogger(t))
+	mustBeNil(t, err)
+	var logs lockedBuffer
+	addr := startWire(t, env.srv, ServeOptions{TLS: conf, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	for range 5 {
+		c, br := dialWire(t, addr)
+		io.WriteString(c, "hello, not TLS\r\n")
+		if _, err := br.ReadByte(); err == nil {
+			t.Fatal("the server answered a failed handshake")
+		}
+	}
+	if n := strings.Count(logs.String(), "TLS handshakes failed"); n != 1 {
+		t.Fatalf("%d log lines for 5 failed handshakes:\n%s", n, logs.String())
+	}
 }
