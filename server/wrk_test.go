@@ -85,9 +85,21 @@ func TestWrk(t *testing.T) {
 		}
 	}
 	syncAfter := fdatasyncRate(t, t.TempDir(), 2*time.Second)
+	var floor float64
+	if wrkWanted(wire.MethodPolicy, 1) {
+		floor = wrkFloor(t, wrkPath, dur)
+	}
 	sync := (syncBefore + syncAfter) / 2
 	fmt.Fprintf(&table, "load average after: %s", loadavg())
 	fmt.Fprintf(&table, "append 512 B + fdatasync on the same disk: %.0f/s before, %.0f/s after; baseline %.0f/s\n", syncBefore, syncAfter, sync)
+	if floor > 0 {
+		fmt.Fprintf(&table, "a loopback server that only writes a fixed answer, policy c1: %.0f/s (the floor of any Go server here)\n", floor)
+		for _, store := range stores {
+			if r, ok := got[store+"/"+wire.MethodPolicy+"/1"]; ok {
+				fmt.Fprintf(&table, "  %s policy c1 is %.0f%% of it\n", store, 100*r.rate/floor)
+			}
+		}
+	}
 	refs, refSource := referenceRates, "not installed on this machine, so the issue's highest figures"
 	if name := os.Getenv("PASSCROW_WRK_REFERENCE"); name != "" {
 		var err error
