@@ -77,8 +77,8 @@ type Config struct {
 
 	// MaxSendsPerHour and MaxSendsPerDay bound the messages (codes and
 	// notices) sent to one address, over all escrows and all instances
-	// on one store (sendlimit.go); defaults 6 and 20. A negative value
-	// turns that bound off.
+	// on one store (sendlimit.go), in any hour and any 24 hours; defaults
+	// 6 and 20, at most 1,000. A negative value turns that bound off.
 	MaxSendsPerHour, MaxSendsPerDay int
 
 	// AllowKeylessDelete lets a deletion request without the escrow key
@@ -159,6 +159,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("server: max request bytes %d is too small for any request", c.MaxRequestBytes)
 	case c.ProxyHeader != "" && !strings.EqualFold(c.ProxyHeader, "X-Forwarded-For") && !strings.EqualFold(c.ProxyHeader, "Forwarded"):
 		return c, fmt.Errorf("server: proxy header %q is neither X-Forwarded-For nor Forwarded", c.ProxyHeader)
+	case c.MaxSendsPerHour > maxSendsKept || c.MaxSendsPerDay > maxSendsKept:
+		return c, fmt.Errorf("server: a send limit of %d messages to one address is over the most the server keeps count of, %d; for no limit, turn the limit off", max(c.MaxSendsPerHour, c.MaxSendsPerDay), maxSendsKept)
 	case c.RateLimit < 0:
 		return c, fmt.Errorf("server: negative rate limit %v", c.RateLimit)
 	case c.MinReleaseDays < 1 || c.MaxReleaseDays < c.MinReleaseDays:

@@ -32,6 +32,7 @@ func TestPostgres(t *testing.T) {
 		t.Run("contract/"+part, func(t *testing.T) { contract(t, openPg(t, pg.NewDB(t))) })
 	}
 	t.Run("contract/releases", func(t *testing.T) { testReleaseContract(t, openPg(t, pg.NewDB(t))) })
+	t.Run("send-windows", func(t *testing.T) { testSendWindows(t, openPg(t, pg.NewDB(t))) })
 	t.Run("certcache", func(t *testing.T) { testPgCertCache(t, pg.NewDB(t)) })
 	t.Run("acme-shared", func(t *testing.T) { testPgACMEShared(t, pg.NewDB(t)) })
 	t.Run("migrations", func(t *testing.T) { testPgMigrations(t, pg) })

@@ -61,9 +61,11 @@ func (s *PgStore) UpdateSends(ctx context.Context, key string, now time.Time, fn
 	err := s.updateRow(ctx, rowUpdate{
 		read: `INSERT INTO sends (key, expiration, hour_start, hour, day_start, day)
 			VALUES ($1, 0, 0, 0, 0, 0) ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
-			RETURNING expiration, hour_start, hour, day_start, day`,
+			RETURNING expiration, times, hour_start, hour, day_start, day`,
 		readArgs: []any{key},
-		scan:     func(r pgx.Row) error { return r.Scan(&c.Expiration, &c.HourStart, &c.Hour, &c.DayStart, &c.Day) },
+		scan: func(r pgx.Row) error {
+			return r.Scan(&c.Expiration, &c.Times, &c.HourStart, &c.Hour, &c.DayStart, &c.Day)
+		},
 		write: func() (string, []any, error) {
 			if !alive(c.Expiration, now) {
 				c = Sends{}
@@ -71,8 +73,12 @@ func (s *PgStore) UpdateSends(ctx context.Context, key string, now time.Time, fn
 			if fnErr = fn(&c); fnErr != nil {
 				return "", nil, fnErr
 			}
-			return "UPDATE sends SET expiration = $2, hour_start = $3, hour = $4, day_start = $5, day = $6 WHERE key = $1",
-				[]any{key, c.Expiration, c.HourStart, c.Hour, c.DayStart, c.Day}, nil
+			times := c.Times
+			if times == nil {
+				times = []int64{} // the column is NOT NULL
+			}
+			return "UPDATE sends SET expiration = $2, times = $3, hour_start = $4, hour = $5, day_start = $6, day = $7 WHERE key = $1",
+				[]any{key, c.Expiration, times, c.HourStart, c.Hour, c.DayStart, c.Day}, nil
 		},
 	})
 	if fnErr != nil && errors.Is(err, fnErr) {

@@ -139,33 +139,23 @@ func normalAddress(kind, address string) string {
 }
 
 // take counts one message to kind:address at now, or refuses with a
-// *sendLimitError if the address had its fill this hour or day. Each
-// window starts at the first message after the last one ended. give
-// gives the message back, for one that did not go out.
+// *sendLimitError if the address had its fill in the last hour or day.
+// give gives the message back, for one that did not go out.
 func (l *sendLimiter) take(ctx context.Context, kind, address string, now time.Time) (give func(), err error) {
 	if l.hour <= 0 && l.day <= 0 {
 		return func() {}, nil
 	}
 	key := l.recipientKey(kind, address)
-	var took Sends
+	t := now.Unix()
 	err = l.store.UpdateSends(ctx, key, now, func(c *Sends) error {
-		t := now.Unix()
-		if t >= c.HourStart+3600 {
-			c.HourStart, c.Hour = t, 0
+		c.catchUp(t)
+		if _, free := c.counted(t, sendHour, l.hour); free > 0 {
+			return &sendLimitError{time.Unix(free, 0)}
 		}
-		if t >= c.DayStart+86400 {
-			c.DayStart, c.Day = t, 0
+		if _, free := c.counted(t, sendDay, l.day); free > 0 {
+			return &sendLimitError{time.Unix(free, 0)}
 		}
-		if l.hour > 0 && c.Hour >= l.hour {
-			return &sendLimitError{time.Unix(c.HourStart+3600, 0)}
-		}
-		if l.day > 0 && c.Day >= l.day {
-			return &sendLimitError{time.Unix(c.DayStart+86400, 0)}
-		}
-		c.Hour++
-		c.Day++
-		c.Expiration = max(c.HourStart+3600, c.DayStart+86400)
-		took = *c
+		c.record(t, max(l.hour, l.day))
 		return nil
 	})
 	if err != nil {
@@ -174,12 +164,8 @@ func (l *sendLimiter) take(ctx context.Context, kind, address string, now time.T
 	return func() {
 		// An error here costs the address one message this hour, no more.
 		l.store.UpdateSends(context.WithoutCancel(ctx), key, now, func(c *Sends) error {
-			if c.HourStart == took.HourStart && c.Hour > 0 {
-				c.Hour--
-			}
-			if c.DayStart == took.DayStart && c.Day > 0 {
-				c.Day--
-			}
+			c.catchUp(t)
+			c.forget(t, t)
 			return nil
 		})
 	}, nil

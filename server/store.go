@@ -47,15 +47,19 @@ type Guesses struct {
 	LockedUntil int64 `json:"u"` // unix seconds; the escrow takes no code before
 }
 
-// Sends counts the messages sent to one recipient (sendlimit.go), in a
-// fixed hour and a fixed day. Like Guesses the server fills it in and a
-// store only keeps it; it is shared by every instance on one store.
+// Sends records the messages sent to one recipient (sendlimit.go,
+// sendwindow.go): when each went, for as long as it counts. Like
+// Guesses the server fills it in and a store only keeps it; it is
+// shared by every instance on one store. The fixed-window counts are
+// what releases before 2026-12 kept; they are still written, so such a
+// release counts right beside this one during a rolling upgrade.
 type Sends struct {
-	Expiration int64 `json:"e"` // unix seconds; reads as absent after it
-	HourStart  int64 `json:"hs"`
-	Hour       int   `json:"h"` // sent since HourStart
-	DayStart   int64 `json:"ds"`
-	Day        int   `json:"d"` // sent since DayStart
+	Expiration int64   `json:"e"`           // unix seconds; reads as absent after it
+	Times      []int64 `json:"t,omitempty"` // unix seconds of each message, oldest first
+	HourStart  int64   `json:"hs"`
+	Hour       int     `json:"h"` // sent since HourStart
+	DayStart   int64   `json:"ds"`
+	Day        int     `json:"d"` // sent since DayStart
 }
 
 // Store keeps escrows, verification codes, spent payment tokens, guess
