@@ -12,11 +12,10 @@ import (
 )
 
 // FuzzServeWire writes arbitrary bytes to our server over loopback TCP,
-// through net/http's connection loop and the JSON-only listener, as an
-// attacker's client would, then half-closes. Whatever comes back must be
-// HTTP responses with JSON bodies (or nothing, for a request cut short):
-// no text/plain or HTML from net/http, whatever the request line or
-// headers look like.
+// through its own connection loop (httpconn*.go), as an attacker's
+// client would, then half-closes. Whatever comes back must be HTTP
+// responses with JSON bodies (or nothing, for a request cut short): no
+// text/plain or HTML, whatever the request line or headers look like.
 func FuzzServeWire(f *testing.F) {
 	for _, raw := range []string{
 		"GET /passcrow/policy HTTP/1.1\r\nHost: x\r\n\r\n",
