@@ -266,6 +266,7 @@ func TestEphemeralRoundTripOurServer(t *testing.T) {
 		AboutURL:      "https://passcrow.example.org/",
 		Now:           func() time.Time { return time.Unix(clock.Load(), 0) },
 		Rand:          rnd,
+		ReferenceIDs:  true, // request 04's pack names the ids of 02 and 03
 		SweepInterval: -1,
 		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

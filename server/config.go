@@ -99,6 +99,12 @@ type Config struct {
 	// escrow before release; defaults 1 and 90.
 	MinReleaseDays, MaxReleaseDays int
 
+	// ReferenceIDs draws escrow ids wholly at random, as the reference
+	// server does, instead of starting them with the time (newEscrowID):
+	// for replaying the reference's captured traffic, whose later
+	// requests name the ids it drew.
+	ReferenceIDs bool
+
 	Now    func() time.Time // default time.Now
 	Rand   io.Reader        // default crypto/rand.Reader; codes and ids come from it
 	Logger *slog.Logger     // default slog.Default()

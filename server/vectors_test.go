@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/passcrow/passcrow-desktop/internal/servertest"
 
@@ -20,7 +22,8 @@ import (
 // protect, verify, recover, delete. Time and the random escrow ids are set
 // to what the reference server had, so every response must equal the
 // recorded one byte for byte; only the verification codes differ (they are
-// random), so the recovery requests carry the codes our verifier got.
+// random), so the recovery requests carry the codes our verifier got, and
+// the first 12 digits of an escrow id we draw are the time (drawnID).
 func TestReplayReferenceClient(t *testing.T) {
 	for _, dir := range []string{"roundtrip-2of3", "ephemeral"} {
 		t.Run(dir, func(t *testing.T) { replayVectors(t, filepath.Join(vectorsDir, dir)) })
@@ -64,12 +67,18 @@ func replayVectors(t *testing.T, dir string) {
 
 	codes := map[string]string{} // escrow-data-id -> code our verifier sent
 	var sent int
+	// Our drawn ids start with the time (newEscrowID) where the
+	// reference's are random; the rest is the reference's randomness.
+	// Later requests name ours, and responses are compared with ours put
+	// back to the reference's.
+	var toOurs, toTheirs []string
 	for _, ex := range log.Exchanges {
 		_, method, _ := strings.Cut(ex.FilePrefix[3:], "-")
 		method = method[strings.LastIndexByte(method, '-')+1:]
 		req := readFile(t, filepath.Join(dir, ex.FilePrefix+".req.json"))
 		want := readFile(t, filepath.Join(dir, ex.FilePrefix+".resp.json"))
 		env.clock.set(int64(ex.TS)) // the reference server's clock at that request
+		req = []byte(strings.NewReplacer(toOurs...).Replace(string(req)))
 
 		if method == wire.MethodRecovery {
 			var rr wire.RecoveryRequest
@@ -85,6 +94,13 @@ func replayVectors(t *testing.T, dir string) {
 		if status != http.StatusOK {
 			t.Fatalf("%s: HTTP %d: %s", ex.FilePrefix, status, got)
 		}
+		if method == wire.MethodEscrow {
+			ours, theirs := drawnID(t, got, want, env.clock.Now())
+			if ours != theirs {
+				toOurs, toTheirs = append(toOurs, theirs, ours), append(toTheirs, ours, theirs)
+			}
+		}
+		got = []byte(strings.NewReplacer(toTheirs...).Replace(string(got)))
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s: response differs from the reference's\n got: %s\nwant: %s", ex.FilePrefix, got, want)
 		}
@@ -120,6 +136,25 @@ func replayVectors(t *testing.T, dir string) {
 			t.Errorf("after deletion, %s: error %q, want %q", id, resp.Error, errStrNoEscrow)
 		}
 	}
+}
+
+// drawnID returns the escrow ids of our response and the reference's.
+// An id the server drew must be the reference's but for its first 6
+// bytes, which are the time in milliseconds.
+func drawnID(t *testing.T, got, want []byte, now time.Time) (ours, theirs string) {
+	t.Helper()
+	var g, w wire.EscrowResponse
+	mustBeNil(t, wire.Unmarshal(got, &g))
+	mustBeNil(t, wire.Unmarshal(want, &w))
+	if g.EscrowDataID == w.EscrowDataID {
+		return g.EscrowDataID, w.EscrowDataID // a prefer-id
+	}
+	exp, bare, _ := strings.Cut(w.EscrowDataID, "-")
+	ms := fmt.Sprintf("%012x", now.UnixMilli())
+	if len(bare) != 32 || g.EscrowDataID != exp+"-"+ms+bare[12:] {
+		t.Fatalf("escrow id %q; want the reference's %q with %s for its first 12 digits", g.EscrowDataID, w.EscrowDataID, ms)
+	}
+	return g.EscrowDataID, w.EscrowDataID
 }
 
 // checkParsesAsReference parses a response strictly into its type, as the
