@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"sync"
+	"time"
 
 	"github.com/passcrow/passcrow-desktop/recovery"
 )
@@ -112,6 +113,11 @@ func (e *env) newClient(server string) (*recovery.Client, error) {
 	c, err := p.NewClient(server)
 	if err != nil {
 		return nil, err
+	}
+	// A dead server costs a quarter of a minute of retries: say so as
+	// they happen, not only at the end.
+	c.OnRetry = func(err error, wait time.Duration, try, tries int) {
+		e.notice("passcrow: %v; trying again in %v (try %d of %d)", err, wait.Round(time.Second), try, tries)
 	}
 	if e.net.clients == nil {
 		e.net.clients = map[string]*recovery.Client{}

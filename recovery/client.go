@@ -101,6 +101,10 @@ type Client struct {
 	Attempts int
 	// Backoff is the wait before the first retry; it doubles, with jitter.
 	Backoff time.Duration
+	// OnRetry, when set, hears before each wait for a retry: what went
+	// wrong, how long the wait is, and which try comes next of how many.
+	// A command-line tool tells its user why nothing happens meanwhile.
+	OnRetry func(err error, wait time.Duration, try, tries int)
 	// Workers is the number of hashcash workers; 0 uses every core.
 	Workers int
 	// MaxHashcashBits is the most hashcash work paid for one escrow;

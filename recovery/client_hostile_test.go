@@ -202,6 +202,30 @@ func TestDeadServer(t *testing.T) {
 	}
 }
 
+// OnRetry hears of every retry before its wait, with the error that
+// caused it, so a tool can say why it waits.
+func TestOnRetryHearsEachWait(t *testing.T) {
+	s := httptest.NewServer(http.NotFoundHandler())
+	url := s.URL
+	s.Close()
+	c := testClient(t, url)
+	c.Attempts = 3
+	c.Backoff = time.Millisecond
+	var tries []int
+	c.OnRetry = func(err error, wait time.Duration, try, of int) {
+		if err == nil || !strings.Contains(err.Error(), c.Server()) || wait < time.Millisecond || of != 3 {
+			t.Errorf("OnRetry(%v, %v, %d, %d)", err, wait, try, of)
+		}
+		tries = append(tries, try)
+	}
+	if _, err := c.Policy(context.Background()); err == nil {
+		t.Fatal("a dead server answered")
+	}
+	if len(tries) != 2 || tries[0] != 2 || tries[1] != 3 {
+		t.Fatalf("OnRetry heard of tries %v, want [2 3]", tries)
+	}
+}
+
 func TestCancelStopsRetries(t *testing.T) {
 	s := newScriptedServer(t, answer{500, werkzeug500})
 	c := testClient(t, s.URL)

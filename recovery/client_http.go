@@ -34,7 +34,11 @@ func (c *Client) call(ctx context.Context, method, versionKey string, build func
 	var last error
 	for i := range attempts {
 		if i > 0 {
-			if err := sleepCtx(ctx, c.backoff(i)); err != nil {
+			wait := c.backoff(i)
+			if c.OnRetry != nil {
+				c.OnRetry(last, wait, i+1, attempts)
+			}
+			if err := sleepCtx(ctx, wait); err != nil {
 				return fmt.Errorf("passcrow server %s: %w (after: %w)", c.name, err, last)
 			}
 		}
