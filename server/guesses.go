@@ -115,6 +115,17 @@ func (s *Server) takeGuess(ctx context.Context, e Escrow, now time.Time) (guessT
 	return t, err
 }
 
+// lazyGuesses is a Store that can save a give-back without waiting for
+// the disk. Lost in a crash, a given-back guess stays counted: one wrong
+// guess more than there was, never one fewer, so the budget only gets
+// stricter. Nor can a later write that was saved outlive it: PostgreSQL
+// flushes its log in order. PgStore has it, which saves a recovery one
+// of its two synchronous commits (taking the guess is the other, and
+// must wait: a guess not yet counted could be tried again after a crash).
+type lazyGuesses interface {
+	UpdateGuessesLazily(ctx context.Context, id string, now time.Time, fn func(*Guesses) error) error
+}
+
 // errNothingToGiveBack: the record moved on since the ticket was taken.
 var errNothingToGiveBack = errors.New("the guess record changed meanwhile")
 
@@ -123,7 +134,11 @@ var errNothingToGiveBack = errors.New("the guess record changed meanwhile")
 // not wrong must not count. If the record moved on meanwhile, it undoes
 // only this guess's count, never another's lockout.
 func (s *Server) giveBack(ctx context.Context, e Escrow, t guessTicket, now time.Time) {
-	err := s.store.UpdateGuesses(context.WithoutCancel(ctx), e.ID, now, func(g *Guesses) error {
+	update := s.store.UpdateGuesses
+	if l, ok := s.store.(lazyGuesses); ok {
+		update = l.UpdateGuessesLazily
+	}
+	err := update(context.WithoutCancel(ctx), e.ID, now, func(g *Guesses) error {
 		switch {
 		case *g == t.after:
 			*g = t.before

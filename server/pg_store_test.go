@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/passcrow/passcrow-desktop/internal/pgtest"
 	"golang.org/x/crypto/acme/autocert"
 )
@@ -33,6 +35,7 @@ func TestPostgres(t *testing.T) {
 	}
 	t.Run("contract/releases", func(t *testing.T) { testReleaseContract(t, openPg(t, pg.NewDB(t))) })
 	t.Run("send-windows", func(t *testing.T) { testSendWindows(t, openPg(t, pg.NewDB(t))) })
+	t.Run("lazy-give-back", func(t *testing.T) { testPgLazyCommit(t, openPg(t, pg.NewDB(t)+"&pool_max_conns=1")) })
 	t.Run("certcache", func(t *testing.T) { testPgCertCache(t, pg.NewDB(t)) })
 	t.Run("acme-shared", func(t *testing.T) { testPgACMEShared(t, pg.NewDB(t)) })
 	t.Run("migrations", func(t *testing.T) { testPgMigrations(t, pg) })
@@ -351,5 +354,42 @@ func testPgTwoInstances(t *testing.T, dsn string) {
 	}
 	if _, err := b.srv.processEscrow(ctx, paid); !errors.Is(err, ErrPaymentSpent) {
 		t.Fatalf("the token spent on A, again on B: %v", err)
+	}
+}
+
+// testPgLazyCommit: a lazy row update (a guess given back) runs with
+// synchronous_commit off, on its own transaction only, so the next
+// update on the same connection (the pool has one) waits for the disk
+// again; and the lazy give-back keeps UpdateGuesses' contract.
+func testPgLazyCommit(t *testing.T, s *PgStore) {
+	ctx := context.Background()
+	setting := func(lazy bool) string {
+		var v string
+		mustBeNil(t, s.updateRow(ctx, rowUpdate{
+			read:  "SELECT current_setting('synchronous_commit')",
+			scan:  func(r pgx.Row) error { return r.Scan(&v) },
+			write: func() (string, []any, error) { return "", nil, nil },
+			lazy:  lazy,
+		}))
+		return v
+	}
+	for _, lazy := range []bool{false, true, false, true, false} {
+		want := map[bool]string{false: "on", true: "off"}[lazy]
+		if got := setting(lazy); got != want {
+			t.Fatalf("synchronous_commit in a lazy=%v update: %q, want %q", lazy, got, want)
+		}
+	}
+
+	now := time.Unix(testStart, 0)
+	mustBeNil(t, s.UpdateGuesses(ctx, "e", now, func(g *Guesses) error { g.Expiration, g.Wrong = testStart+60, 3; return nil }))
+	mustBeNil(t, s.UpdateGuessesLazily(ctx, "e", now, func(g *Guesses) error {
+		if g.Wrong != 3 {
+			t.Errorf("the lazy update read %+v", *g)
+		}
+		g.Wrong--
+		return nil
+	}))
+	if g, err := s.Guesses(ctx, "e", now); err != nil || g.Wrong != 2 {
+		t.Fatalf("after the lazy give-back: %+v, %v", g, err)
 	}
 }

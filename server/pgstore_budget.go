@@ -29,9 +29,20 @@ func (s *PgStore) Guesses(ctx context.Context, id string, now time.Time) (Guesse
 // from two instances also run one after the other; fn's error rolls the
 // placeholder back with the rest.
 func (s *PgStore) UpdateGuesses(ctx context.Context, id string, now time.Time, fn func(*Guesses) error) error {
+	return s.updateGuesses(ctx, id, now, fn, false)
+}
+
+// UpdateGuessesLazily is UpdateGuesses committed without waiting for
+// the disk (lazyGuesses).
+func (s *PgStore) UpdateGuessesLazily(ctx context.Context, id string, now time.Time, fn func(*Guesses) error) error {
+	return s.updateGuesses(ctx, id, now, fn, true)
+}
+
+func (s *PgStore) updateGuesses(ctx context.Context, id string, now time.Time, fn func(*Guesses) error, lazy bool) error {
 	var g Guesses
 	var fnErr error
 	err := s.updateRow(ctx, rowUpdate{
+		lazy: lazy,
 		read: `INSERT INTO guesses (id, expiration, wrong, lockouts, locked_until)
 			VALUES ($1, 0, 0, 0, 0) ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id
 			RETURNING expiration, wrong, lockouts, locked_until`,

@@ -24,6 +24,9 @@ type rowUpdate struct {
 	// write returns the statement that saves what the caller decided
 	// ("" commits without one); an error rolls back and is returned.
 	write func() (sql string, args []any, err error)
+	// lazy commits without waiting for the WAL to reach the disk: for a
+	// write that a crash may lose without harm (see lazyGuesses).
+	lazy bool
 }
 
 func (s *PgStore) updateRow(ctx context.Context, u rowUpdate) error {
@@ -36,9 +39,16 @@ func (s *PgStore) updateRow(ctx context.Context, u rowUpdate) error {
 	defer conn.Release()
 	var first pgx.Batch
 	first.Queue("BEGIN")
+	if u.lazy {
+		first.Queue("SET LOCAL synchronous_commit = off")
+	}
 	first.Queue(u.read, u.readArgs...)
 	br := conn.SendBatch(ctx, &first)
-	_, err = br.Exec()
+	for range first.Len() - 1 {
+		if _, err = br.Exec(); err != nil {
+			break
+		}
+	}
 	if err == nil {
 		err = u.scan(br.QueryRow())
 	}
