@@ -52,7 +52,7 @@ func runServe(e *env, args []string) error {
 	if *configFile == "" {
 		*configFile = e.getenv(serveEnvPrefix + "CONFIG")
 	}
-	if err := applyServeSettings(fs, *configFile, e.getenv); err != nil {
+	if err := applyServeSettings(fs, *configFile, e.getenv, os.Environ()); err != nil {
 		return err
 	}
 	if *maxDays < 1 {
@@ -151,7 +151,10 @@ func runServe(e *env, args []string) error {
 		}
 		result["admin"] = addr.String()
 		adminNote = fmt.Sprintf("Metrics at http://%s/metrics, backups at http://%s/backup\n", addr, addr)
-		if !adminBackups(addr) {
+		switch {
+		case !srv.BacksUp():
+			adminNote = fmt.Sprintf("Metrics at http://%s/metrics (back up the database with pg_dump)\n", addr)
+		case !adminBackups(addr):
 			adminNote = fmt.Sprintf("Metrics at http://%s/metrics (backups only on a loopback --admin-listen)\n", addr)
 		}
 	}

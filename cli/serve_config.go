@@ -35,9 +35,12 @@ var notSettings = map[string]bool{"config": true, "check-config": true, "help": 
 // from the environment and then from the config file at path ("" for
 // none). Unknown names are errors, not ignored: a misspelt setting would
 // otherwise leave a default in force that the operator thinks is changed.
-func applyServeSettings(fs *flag.FlagSet, path string, getenv func(string) string) error {
+func applyServeSettings(fs *flag.FlagSet, path string, getenv func(string) string, environ []string) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if err := unknownServeEnv(fs, environ); err != nil {
+		return err
+	}
 
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
@@ -49,7 +52,7 @@ func applyServeSettings(fs *flag.FlagSet, path string, getenv func(string) strin
 			return
 		}
 		if err := fs.Set(f.Name, v); err != nil {
-			envErr = usagef("serve: %s: %v", serveEnvName(f.Name), err)
+			envErr = usagef("serve: %s: %s", serveEnvName(f.Name), badValue(f, v, err))
 			return
 		}
 		given[f.Name] = true
@@ -73,8 +76,49 @@ func applyServeSettings(fs *flag.FlagSet, path string, getenv func(string) strin
 			continue
 		}
 		if err := fs.Set(s.name, s.value); err != nil {
-			return usagef("serve: %s line %d: %s: %v", path, s.line, s.name, err)
+			return usagef("serve: %s line %d: %s: %s", path, s.line, s.name, badValue(f, s.value, err))
 		}
+	}
+	return nil
+}
+
+// badValue words a value flag f refused: the flag package says only
+// "parse error" for a number it cannot read.
+func badValue(f *flag.Flag, value string, err error) string {
+	switch kind, _ := flag.UnquoteUsage(f); kind {
+	case "int", "uint", "float":
+		return fmt.Sprintf("%q is not a number", value)
+	case "duration":
+		return fmt.Sprintf("%q is not a duration (such as 30s or 5m)", value)
+	}
+	if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); isBool {
+		return fmt.Sprintf("%q is neither true nor false", value)
+	}
+	return err.Error()
+}
+
+// unknownServeEnv refuses a PASSCROW_SERVE_ variable that names no
+// setting, as a config file's unknown line is refused: a misspelt
+// PASSCROW_SERVE_RATELIMIT would leave the default rate in force.
+func unknownServeEnv(fs *flag.FlagSet, environ []string) error {
+	known := map[string]bool{serveEnvPrefix + "CONFIG": true}
+	byLetters := map[string]string{} // names without underscores, for a hint
+	fs.VisitAll(func(f *flag.Flag) {
+		if !notSettings[f.Name] {
+			known[serveEnvName(f.Name)] = true
+			byLetters[strings.ReplaceAll(serveEnvName(f.Name), "_", "")] = serveEnvName(f.Name)
+		}
+	})
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, serveEnvPrefix) || known[name] {
+			continue
+		}
+		hint := " (the settings are serve's flags, see passcrow serve --help)"
+		if near, ok := byLetters[strings.ReplaceAll(strings.ToUpper(name), "_", "")]; ok {
+			hint = fmt.Sprintf(" (did you mean %s?)", near)
+		}
+		return usagef("serve: the environment has %s, which is no setting%s", name, hint)
 	}
 	return nil
 }

@@ -51,7 +51,7 @@ func TestServeSettingsCommandLineThenEnvironmentThenFile(t *testing.T) {
 	if err := fs.Parse([]string{"--listen", "127.0.0.1:9000"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := applyServeSettings(fs, conf, func(k string) string { return env[k] }); err != nil {
+	if err := applyServeSettings(fs, conf, func(k string) string { return env[k] }, nil); err != nil {
 		t.Fatal(err)
 	}
 	if *listen != "127.0.0.1:9000" {
@@ -87,21 +87,33 @@ func TestServeConfigFileMistakesAreSaidWithTheirLine(t *testing.T) {
 			if err := fs.Parse(nil); err != nil {
 				t.Fatal(err)
 			}
-			err := applyServeSettings(fs, writeConfig(t, tc.text, tc.mode), func(string) string { return "" })
+			err := applyServeSettings(fs, writeConfig(t, tc.text, tc.mode), func(string) string { return "" }, nil)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one with %q", err, tc.want)
 			}
 		})
 	}
 	fs, _, _, _, _ := settingsFlags()
-	err := applyServeSettings(fs, filepath.Join(t.TempDir(), "absent.conf"), func(string) string { return "" })
+	err := applyServeSettings(fs, filepath.Join(t.TempDir(), "absent.conf"), func(string) string { return "" }, nil)
 	if err == nil || !strings.Contains(err.Error(), "reading the config file") {
 		t.Fatalf("absent file: %v", err)
 	}
 	fs, _, _, _, _ = settingsFlags()
-	err = applyServeSettings(fs, "", func(k string) string { return map[string]string{"PASSCROW_SERVE_RATE_LIMIT": "x"}[k] })
-	if err == nil || !strings.Contains(err.Error(), "PASSCROW_SERVE_RATE_LIMIT") {
+	err = applyServeSettings(fs, "", func(k string) string { return map[string]string{"PASSCROW_SERVE_RATE_LIMIT": "x"}[k] }, nil)
+	if err == nil || !strings.Contains(err.Error(), `PASSCROW_SERVE_RATE_LIMIT: "x" is not a number`) {
 		t.Fatalf("bad environment value: %v", err)
+	}
+	// A misspelt variable is refused like a misspelt line, with the
+	// name it was likely meant to be.
+	fs, _, _, _, _ = settingsFlags()
+	err = applyServeSettings(fs, "", func(string) string { return "" }, []string{"PATH=/bin", "PASSCROW_SERVE_CONFIG=x", "PASSCROW_SERVE_RATELIMIT=3"})
+	if err == nil || !strings.Contains(err.Error(), "PASSCROW_SERVE_RATELIMIT, which is no setting (did you mean PASSCROW_SERVE_RATE_LIMIT?)") {
+		t.Fatalf("misspelt variable: %v", err)
+	}
+	fs, _, _, _, _ = settingsFlags()
+	err = applyServeSettings(fs, "", func(string) string { return "" }, []string{"PASSCROW_SERVE_NONSENSE=1"})
+	if err == nil || !strings.Contains(err.Error(), "see passcrow serve --help") {
+		t.Fatalf("unknown variable: %v", err)
 	}
 }
 
@@ -154,6 +166,11 @@ func TestServeCheckConfig(t *testing.T) {
 		{[]string{"--data", notADir}, "data directory"},
 		{[]string{"--listen", "8443"}, `--listen "8443" is not host:port`},
 		{[]string{"--admin-listen", "nowhere"}, `--admin-listen "nowhere" is not host:port`},
+		// Mail in the clear to a host elsewhere would fail every code.
+		{[]string{"--outbox=", "--smtp-host", "mail.example.org", "--smtp-tls", "none", "--smtp-from", "a@example.org"}, `TLS mode "none" is only allowed for a loopback host`},
+		{[]string{"--outbox=", "--smtp-host", "mail.example.org", "--smtp-tls", "ssl", "--smtp-from", "a@example.org"}, `unknown TLS mode "ssl"`},
+		{[]string{"--smtp-host", "mail.example.org", "--smtp-from", "a@example.org"}, "--outbox and --smtp-host were both given"},
+		{[]string{"--rate-limit", "fast"}, `invalid value "fast" for flag -rate-limit`},
 	} {
 		args := append([]string{"serve", "--config", conf, "--check-config"}, tc.args...)
 		code, out, errs := runCLI(context.Background(), noEnv, args...)

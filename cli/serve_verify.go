@@ -68,7 +68,10 @@ type servedVerifiers struct {
 // the outbox writes at once (scripts read it right after a request).
 func (f *verifierFlags) build(log *slog.Logger) (*servedVerifiers, error) {
 	sv := &servedVerifiers{byKind: map[string]verify.Verifier{}, queues: map[string]*verify.Queue{}, drain: *f.sendDrain}
-	if *f.outbox != "" && *f.smtpHost != "" || *f.outbox == "" && *f.smtpHost == "" && *f.smsBase == "" && *f.actionTemplate == "" {
+	if *f.outbox != "" && *f.smtpHost != "" {
+		return nil, usagef("serve: --outbox and --smtp-host were both given: mail goes either to a folder (for tests) or to a mail server, so give one of them")
+	}
+	if *f.outbox == "" && *f.smtpHost == "" && *f.smsBase == "" && *f.actionTemplate == "" {
 		return nil, usagef("serve: give either --outbox DIR or --smtp-host HOST (and/or --sms-base-url URL, --action-url-template URL)")
 	}
 	if *f.sendAttempts < 1 || *f.sendQueue < 1 || *f.sendTimeout <= 0 || *f.sendDrain < 0 {
@@ -98,6 +101,9 @@ func (f *verifierFlags) build(log *slog.Logger) (*servedVerifiers, error) {
 			return nil, usagef("serve: --smtp-from is needed with --smtp-host")
 		}
 		smtp := &verify.SMTP{Host: *f.smtpHost, Port: *f.smtpPort, TLS: *f.smtpTLS, Username: *f.smtpUser, From: *f.smtpFrom}
+		if err := smtp.CheckSettings(); err != nil {
+			return nil, usagef("serve: %v", err)
+		}
 		if err := smtpSecrets(smtp, *f.smtpPassFile, *f.smtpCA); err != nil {
 			return nil, err
 		}

@@ -44,6 +44,13 @@ func (b *BoltStore) Backup(w io.Writer) (int64, error) {
 	return n, err
 }
 
+// BacksUp reports whether BackupHandler can copy this server's store
+// (the embedded one); PostgreSQL is backed up with its own tools.
+func (s *Server) BacksUp() bool {
+	_, ok := s.store.(Backuper)
+	return ok
+}
+
 // BackupHandler answers GET with a copy of the store's database, for the
 // operator's private listener only (`passcrow serve --admin-listen`): the
 // copy holds every escrow, sealed as clients sent them, and the server's

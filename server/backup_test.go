@@ -28,6 +28,9 @@ func TestBackupRestoresOnAnotherServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !env.srv.BacksUp() {
+		t.Error("the embedded store says it cannot be copied")
+	}
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Length") != strconv.Itoa(len(copyBytes)) {
 		t.Fatalf("backup: HTTP %d, Content-Length %q, %d bytes", resp.StatusCode, resp.Header.Get("Content-Length"), len(copyBytes))
 	}
@@ -49,6 +52,9 @@ func TestBackupRestoresOnAnotherServer(t *testing.T) {
 
 func TestBackupOfAStoreWithoutOneSaysWhy(t *testing.T) {
 	env := newTestEnv(t, nil) // memory store
+	if env.srv.BacksUp() {
+		t.Error("a store without a copy says it has one")
+	}
 	rec := httptest.NewRecorder()
 	env.srv.BackupHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/backup", nil))
 	if rec.Code != http.StatusNotImplemented || !strings.Contains(rec.Body.String(), "its own tools") {

@@ -21,3 +21,15 @@ func (s *SMTP) Check(m Message) error {
 	_, err := Compose(m, s.From, time.Now())
 	return err
 }
+
+// CheckSettings says whether s's settings could send any mail, without
+// connecting: a server checks them at start (and --check-config does),
+// so a setting that would fail every send is not found by the first
+// user who asks for a code.
+func (s *SMTP) CheckSettings() error {
+	if _, _, err := s.mode(); err != nil {
+		return err
+	}
+	_, err := parseFrom(orDefault(s.From, DefaultFrom))
+	return err
+}
