@@ -71,7 +71,7 @@ func runServe(e *env, args []string) error {
 		}
 		dir = filepath.Join(base, "passcrow-server")
 	}
-	logger, err := edge.logger(e.stderr) // redacted: no identities, codes, keys or ids
+	logger, err := edge.logger(e.stderr, vf.operatorHosts()...) // redacted: no identities, codes, keys or ids
 	if err != nil {
 		return err
 	}

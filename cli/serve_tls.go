@@ -51,7 +51,7 @@ func addEdgeFlags(fs *flag.FlagSet) *edgeFlags {
 }
 
 // logger is the server's log on w: redacted, in the chosen format.
-func (f *edgeFlags) logger(w io.Writer) (*slog.Logger, error) {
+func (f *edgeFlags) logger(w io.Writer, keep ...string) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*f.logLevel)); err != nil {
 		return nil, usagef("serve: --log-level %q is not debug, info, warn or error", *f.logLevel)
@@ -59,7 +59,7 @@ func (f *edgeFlags) logger(w io.Writer) (*slog.Logger, error) {
 	if *f.logFormat != "text" && *f.logFormat != "json" {
 		return nil, usagef("serve: --log-format %q is neither text nor json", *f.logFormat)
 	}
-	return server.NewLogger(w, *f.logFormat, level)
+	return server.NewLogger(w, *f.logFormat, level, keep...)
 }
 
 // proxies parses --trusted-proxy: CIDRs, or single addresses.

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -61,6 +62,17 @@ type servedVerifiers struct {
 	byKind map[string]verify.Verifier
 	queues map[string]*verify.Queue
 	drain  time.Duration
+}
+
+// operatorHosts are the hosts of the operator's own mail server and SMS
+// gateway, which the log names even when an address is shaped like a
+// secret (an IP literal).
+func (f *verifierFlags) operatorHosts() []string {
+	hosts := []string{*f.smtpHost}
+	if u, err := url.Parse(*f.smsBase); err == nil {
+		hosts = append(hosts, u.Hostname())
+	}
+	return hosts
 }
 
 // build makes the verifiers the flags ask for. SMTP and SMS go through a
