@@ -4,6 +4,11 @@
 // to a phone-screen size, ZXing's local thresholds) and falls back to a
 // larger size, smoothing and inverted colours.
 //
+// ZXing (gozxing) thresholds the picture, samples the code's grid and
+// decodes it; the code's corner squares are looked for here (finders.go),
+// on every row of the picture, and the likeliest few sets of three are
+// tried, where ZXing's own finder stops at the first three it sees twice.
+//
 // Pictures come from users and could be made by anyone, so a file's
 // dimensions are read from its header and refused over a limit before any
 // pixel is decoded.
@@ -14,7 +19,6 @@ import (
 	"image"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 var (
@@ -99,37 +103,33 @@ func Decode(img image.Image) (string, error) {
 }
 
 // read tries ZXing's local-threshold binarizer on the picture and on its
-// inverse (a code printed light on dark, or a photo of a screen). found
-// reports whether a code was located even if it could not be read.
+// inverse (a code printed light on dark, or a photo of a screen), and
+// decodes the code at the sets of corners cornerSets finds. found reports
+// whether a code was located even if it could not be read.
 func read(g *image.Gray) (text string, found, ok bool) {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	src, err := gozxing.NewPlanarYUVLuminanceSource(g.Pix, g.Stride, h, 0, 0, w, h, false)
 	if err != nil {
 		return "", false, false
 	}
-	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-	reader := qrcode.NewQRCodeReader()
 	for _, s := range []gozxing.LuminanceSource{src, src.Invert()} {
-		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(s))
+		m, err := gozxing.NewHybridBinarizer(s).GetBlackMatrix()
 		if err != nil {
 			continue
 		}
-		// The reader binarizes once; the bitmap keeps the matrix.
-		m, err := bmp.GetBlackMatrix()
-		if err != nil {
-			continue
-		}
-		if finderCandidates(m) > maxFinderCandidates {
+		centers, ok := finderCandidates(m)
+		if !ok {
 			found = true // too busy to be read in reasonable time
 			continue
 		}
-		res, err := reader.Decode(bmp, hints)
-		if err == nil {
-			return res.GetText(), true, true
-		}
-		var nf gozxing.NotFoundException
-		if !errors.As(err, &nf) {
-			found = true // located, but the format or checksum failed
+		for _, p := range cornerSets(centers) {
+			text, err := decodeCorners(m, p)
+			if err == nil {
+				return text, true, true
+			}
+			if !isNotFound(err) {
+				found = true // located, but the format or checksum failed
+			}
 		}
 	}
 	return "", found, false
