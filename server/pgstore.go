@@ -128,14 +128,31 @@ func durableCommits(ctx context.Context, c *pgx.Conn) error {
 
 // pgPlainError keeps the cause of a failed connection (refused, bad
 // password, no such database) and drops pgx's prefix, which names the
-// user and database in backquotes.
+// user and database in backquotes. pgx tries each host twice under the
+// default sslmode=prefer (with TLS, then without) and joins the errors:
+// the same refusal is said once.
 func pgPlainError(err error) error {
-	if ce, ok := errors.AsType[*pgconn.ConnectError](err); ok {
-		if inner := errors.Unwrap(ce); inner != nil {
-			return inner
+	ce, ok := errors.AsType[*pgconn.ConnectError](err)
+	if !ok {
+		return err
+	}
+	inner := errors.Unwrap(ce)
+	if inner == nil {
+		return err
+	}
+	joined, ok := inner.(interface{ Unwrap() []error })
+	if !ok {
+		return inner
+	}
+	var distinct []error
+	seen := map[string]bool{}
+	for _, e := range joined.Unwrap() {
+		if !seen[e.Error()] {
+			seen[e.Error()] = true
+			distinct = append(distinct, e)
 		}
 	}
-	return err
+	return errors.Join(distinct...)
 }
 
 // Close closes every connection; it waits for queries under way.

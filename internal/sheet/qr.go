@@ -7,17 +7,18 @@ import (
 )
 
 // qrLevel is QR error correction level Q: a quarter of the symbol can be
-// stained or torn and it still reads. For a ~96-character code that is a
-// 41×41 symbol, 1.5 mm a module at our size, which phones read easily.
+// stained or torn and it still reads. A fragment's code makes a symbol of
+// 37 to 41 modules a side (qrWidth gives its printed size), which phones
+// read easily.
 const qrLevel = qrcode.High // go-qrcode calls Q "High"
 
 const mm = 72 / 25.4
 
 // qrWidth is the printed width of a QR symbol of n modules, without its
 // quiet zone: 1.6 mm a module, at least 50 and at most 62 mm, which any
-// phone camera reads at arm's length. A fragment's ~96 characters make 41
-// modules, so 62 mm; a short key gets a smaller symbol and leaves room for
-// the instructions.
+// phone camera reads at arm's length. A fragment's code makes 37 to 41
+// modules, so 59 to 62 mm; a short key gets a smaller symbol and leaves
+// room for the instructions.
 func qrWidth(n int) float64 {
 	return min(62*mm, max(50*mm, float64(n)*1.6*mm))
 }
