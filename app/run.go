@@ -64,6 +64,8 @@ func Run(opts Options) error {
 		}
 	}
 	a := fyneapp.NewWithID(ID)
+	guard := newQuitGuard(quitGrace, os.Stderr, func() int { return 0 }, os.Exit)
+	guard.armOnSignals()
 	so := state.Options{Home: opts.Home}
 	if opts.Script != "" && opts.DaysAhead != 0 {
 		ahead := time.Duration(opts.DaysAhead) * 24 * time.Hour
@@ -76,19 +78,29 @@ func Run(opts Options) error {
 		}
 		// A person is waiting: say why (most often a locked keychain)
 		// and let them try again instead of exiting without a word.
-		return runUntilOpened(a, opts, err, func() (*state.State, error) { return state.Open(a.Preferences(), so) })
+		return runUntilOpened(a, opts, guard, err, func() (*state.State, error) { return state.Open(a.Preferences(), so) })
 	}
 	defer st.Close()
-	w, u, probe := mainWindow(a, st, opts)
+	guard.setCleanup(func() int { st.Close(); return 0 })
+	w, u, probe := mainWindow(a, st, opts, guard)
 	switch {
 	case opts.ExitAfterFirstFrame:
 		u.ShowOverview()
-		go benchFirstFrame(a, probe)
+		go benchFirstFrame(a, probe, guard)
 	case opts.Script != "":
 		u.Start()
 		errc := make(chan error, 1)
+		guard.setCleanup(func() int {
+			st.Close()
+			if err := <-errc; err != nil {
+				fmt.Fprintf(os.Stderr, "passcrow: %v\n", err)
+				return 1
+			}
+			return 0
+		})
 		go func() { errc <- runScript(a, u, probe, opts) }()
 		w.ShowAndRun()
+		guard.finish()
 		return <-errc
 	default:
 		u.Start()
@@ -96,11 +108,12 @@ func Run(opts Options) error {
 		u.WatchDue(time.NewTicker(screens.DueCheckInterval).C)
 	}
 	w.ShowAndRun()
+	guard.finish()
 	return nil
 }
 
 // mainWindow makes the main window and the screens for st.
-func mainWindow(a fyne.App, st *state.State, opts Options) (fyne.Window, *screens.UI, *frameProbe) {
+func mainWindow(a fyne.App, st *state.State, opts Options, guard *quitGuard) (fyne.Window, *screens.UI, *frameProbe) {
 	if err := translations.Load(st.Language()); err != nil {
 		fyne.LogError("translations", err)
 	}
@@ -112,6 +125,7 @@ func mainWindow(a fyne.App, st *state.State, opts Options) (fyne.Window, *screen
 	}
 	u := screens.New(a, w, st, demoDir)
 	u.Log = logfile.New(logDir(a, opts))
+	u.OnQuit = guard.arm
 	probe := newFrameProbe()
 	u.Wrap = probe.wrap
 	w.SetCloseIntercept(u.Quit) // keeps the window size, then quits
@@ -120,32 +134,41 @@ func mainWindow(a fyne.App, st *state.State, opts Options) (fyne.Window, *screen
 
 // runUntilOpened shows why the packs cannot be opened, with Try again and
 // Quit; once a retry opens them, the app carries on as usual.
-func runUntilOpened(a fyne.App, opts Options, openErr error, open func() (*state.State, error)) error {
+func runUntilOpened(a fyne.App, opts Options, guard *quitGuard, openErr error, open func() (*state.State, error)) error {
 	if err := translations.Load(""); err != nil {
 		fyne.LogError("translations", err)
 	}
 	ew := a.NewWindow("Passcrow")
+	quit := func() {
+		guard.arm()
+		a.Quit()
+	}
 	var st *state.State
 	o := screens.NewOpenError(openErr, func() error {
 		var err error
 		if st, err = open(); err != nil {
 			return err
 		}
-		w, u, _ := mainWindow(a, st, opts)
+		opened := st
+		guard.setCleanup(func() int { opened.Close(); return 0 })
+		w, u, _ := mainWindow(a, st, opts, guard)
 		u.Start()
 		u.WatchDue(time.NewTicker(screens.DueCheckInterval).C)
 		w.Show()
 		ew.Close()
 		return nil
-	}, a.Quit)
+	}, quit)
 	ew.SetContent(o.Content())
+	ew.SetCloseIntercept(quit)
 	ew.Resize(fyne.NewSize(640, 360))
 	ew.ShowAndRun()
+	guard.finish()
 	if st != nil {
 		st.Close()
 	}
 	return nil
 }
+
 func daysAhead(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n

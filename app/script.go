@@ -37,6 +37,9 @@ import (
 // the script, over the size the window remembers.
 func runScript(a fyne.App, u *screens.UI, probe *frameProbe, opts Options) error {
 	defer fyne.Do(func() {
+		if u.OnQuit != nil {
+			u.OnQuit()
+		}
 		u.StopLifecycleHooks()
 		a.Quit()
 	})

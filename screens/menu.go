@@ -42,6 +42,9 @@ func (u *UI) installMenu() {
 // Quit keeps the window's size for the next run, then quits. Closing the
 // window does the same (app/run.go).
 func (u *UI) Quit() {
+	if u.OnQuit != nil {
+		u.OnQuit()
+	}
 	u.saveWindowSize()
 	u.StopLifecycleHooks()
 	u.Win.Close()

@@ -49,6 +49,9 @@ type UI struct {
 	// MailboxPoll is how often the demo mailbox looks for new messages;
 	// 0 turns polling off (tests refresh it themselves).
 	MailboxPoll time.Duration
+	// OnQuit, when set, is called as Quit begins (the app guards Fyne's
+	// own quitting with it: app/quitguard.go).
+	OnQuit func()
 
 	// current is the screen on show, for tests and the script hook;
 	// changed is closed and replaced whenever it changes.

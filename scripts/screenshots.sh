@@ -68,15 +68,41 @@ run() {
   # timeout inside the session: it stops the app itself, which then
   # lets go of its files (dbus-run-session would not pass a TERM on).
   # With SIGQUIT, so an app that hangs writes every goroutine's stack
-  # into its log (once in ~7 runs of one CI check, the renewal reminder
-  # ran into this timeout after its last screenshot).
+  # into its log. (Fyne's own hang at quit, once in about ten CI runs,
+  # is stopped by the app's quit guard instead: quit_guard below.)
   if ! env "$@" dbus-run-session -- timeout -s QUIT -k 10 300 "$work/passcrow" >>"$applog" 2>&1; then
     echo "screenshots: $what failed ($combo); the app said:"
-    tail -n 20 "$applog"
-    # A hang's stacks (SIGQUIT above), in full.
-    grep -q '^goroutine ' "$applog" && sed -n '/^SIGQUIT/,$p' "$applog" | head -n 400
+    sed '/^SIGQUIT/q' "$applog" | tail -n 20
+    # A hang's stacks (SIGQUIT above), then again the main goroutine's
+    # and those in our own code, last, where the tail of a CI log that
+    # keeps only its end still shows them.
+    if grep -q '^goroutine ' "$applog"; then
+      sed -n '/^SIGQUIT/,$p' "$applog" | head -n 400
+      echo "screenshots: $what hung ($combo); the stacks that say where (goroutine 1, and ours):"
+      sed -n '/^SIGQUIT/,$p' "$applog" |
+        awk 'BEGIN { RS = ""; ORS = "\n\n" } /^goroutine 1 |passcrow-desktop\/(app|screens)/' | head -n 200
+    fi
     status=1
     return 1
+  fi
+}
+
+# quit_guard: when Fyne did not finish quitting and the app's quit guard
+# stopped it (app/quitguard.go), say so. That is Fyne 2.7.1's known race
+# only when the main goroutine waits in Lifecycle.WaitForEvents; stuck
+# anywhere else (our own code holding the main loop, say), the guard
+# would hide a hang of ours, so that fails the run.
+quit_guard() {
+  local n
+  n=$(grep -c "did not finish quitting" "$applog" || true)
+  [ "$n" -gt 0 ] || return 0
+  local mains
+  mains=$(sed -n '/did not finish quitting/,$p' "$applog" | awk 'BEGIN { RS = "" } /^goroutine 1 /')
+  echo "screenshots: $combo: Fyne did not finish quitting $n time(s); the app's quit guard stopped it. Where the main goroutine waited:"
+  echo "$mains" | head -n 12
+  if [ "$(echo "$mains" | grep -c '^goroutine 1 ')" -ne "$(echo "$mains" | grep -c 'Lifecycle).WaitForEvents')" ]; then
+    echo "screenshots: $combo: the main goroutine was stuck somewhere other than Fyne's last lifecycle event: a hang of ours"
+    status=1
   fi
 }
 
@@ -115,6 +141,7 @@ shoot() {
     status=1
   fi
   grep "the window grew" "$applog" | sed "s|^|screenshots: $combo: |" || true
+  quit_guard
   echo "screenshots: $combo: $(find "$dir" -name '*.png' | wc -l) screenshots, $(($(date +%s) - started)) s so far"
 }
 
