@@ -176,6 +176,7 @@ func runServe(e *env, args []string) error {
 	if err := verifiers.close(context.Background()); err != nil {
 		logger.Warn("verification messages dropped at shutdown", "error", err)
 	}
+	logger.Info("stopped")
 	return nil
 }
 

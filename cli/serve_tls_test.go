@@ -61,7 +61,7 @@ func TestServeEdgeFlagMistakes(t *testing.T) {
 
 // TestServeTLS runs the real serve command with certificate files: it
 // says https, answers over TLS with that certificate, logs JSON, and
-// stops cleanly when its context ends (as on SIGTERM).
+// stops cleanly when its context ends (as on SIGTERM), saying so.
 func TestServeTLS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
@@ -113,6 +113,10 @@ func TestServeTLS(t *testing.T) {
 		if line != "" && !json.Valid([]byte(line)) {
 			t.Errorf("--log-format json wrote %q", line)
 		}
+	}
+	// An operator's log says when the stop began and that it ended.
+	if !strings.Contains(errb.String(), `"msg":"stopping: `) || !strings.HasSuffix(strings.TrimSpace(errb.String()), `"msg":"stopped"}`) {
+		t.Errorf("the log does not say the server is stopping, then stopped:\n%s", errb.String())
 	}
 }
 

@@ -81,6 +81,7 @@ func ServeWith(ctx context.Context, ln net.Listener, h http.Handler, opt ServeOp
 		return err
 	case <-ctx.Done():
 	}
+	opt.Logger.Info("stopping: no new connections; finishing the requests under way")
 	ln.Close()
 	<-errc
 	sctx, cancel := context.WithTimeout(context.Background(), opt.ShutdownTimeout)
