@@ -323,19 +323,6 @@ func (s *Server) waitReady(deadline time.Time) error {
 	}
 }
 
-// Crash kills postgres and all its processes with SIGKILL, as a power
-// cut or the OOM killer would, and starts it again on the same data and
-// port: it recovers from its write-ahead log before it takes
-// connections again. DSNs given out stay valid.
-func (s *Server) Crash(t testing.TB) {
-	t.Helper()
-	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-	<-s.exited
-	if err := s.run(s.bin, s.cred, s.port); err != nil {
-		t.Fatalf("pgtest: restarting after the crash: %v\npostgres log:\n%s", err, s.Log())
-	}
-}
-
 // stop ends postgres by its PID with a fast shutdown (SIGINT: open
 // connections are closed, not waited for), or SIGKILL to its process
 // group if it takes more than half a minute.
