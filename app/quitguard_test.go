@@ -1,36 +1,18 @@
 package app
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/passcrow/passcrow-desktop/internal/syncbuf"
 )
-
-// syncBuffer is a bytes.Buffer the guard's goroutine and the test can share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestQuitGuardStopsAStuckQuit: when Run does not return within the
 // grace, the guard says so with the stacks, cleans up once, and exits
 // with the cleanup's code.
 func TestQuitGuardStopsAStuckQuit(t *testing.T) {
-	var log syncBuffer
+	var log syncbuf.Buffer
 	exited := make(chan int, 2)
 	cleanups := 0
 	g := newQuitGuard(time.Millisecond, &log, func() int { cleanups++; return 3 }, func(code int) { exited <- code })
@@ -53,7 +35,7 @@ func TestQuitGuardStopsAStuckQuit(t *testing.T) {
 // TestQuitGuardQuietWhenRunReturns: a quit that finishes in time leaves
 // the process alone, and so does one never armed.
 func TestQuitGuardQuietWhenRunReturns(t *testing.T) {
-	var log syncBuffer
+	var log syncbuf.Buffer
 	exited := make(chan int, 1)
 	g := newQuitGuard(time.Hour, &log, func() int { return 0 }, func(code int) { exited <- code })
 	g.arm()
@@ -77,7 +59,7 @@ func TestQuitGuardQuietWhenRunReturns(t *testing.T) {
 // the guard closes.
 func TestQuitGuardUsesTheLatestCleanup(t *testing.T) {
 	exited := make(chan int, 1)
-	g := newQuitGuard(time.Millisecond, &syncBuffer{}, func() int { return 1 }, func(code int) { exited <- code })
+	g := newQuitGuard(time.Millisecond, &syncbuf.Buffer{}, func() int { return 1 }, func(code int) { exited <- code })
 	g.setCleanup(func() int { return 7 })
 	g.arm()
 	if code := <-exited; code != 7 {

@@ -1,12 +1,10 @@
 package screens
 
 import (
-	"bytes"
 	"errors"
 	"log"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/passcrow/passcrow-desktop/app/state"
 	"github.com/passcrow/passcrow-desktop/app/translations"
+	"github.com/passcrow/passcrow-desktop/internal/syncbuf"
 )
 
 // forceIcelandic makes Icelandic the user's language for the test, as
@@ -41,30 +40,11 @@ func forceIcelandic(t *testing.T) {
 	}
 }
 
-// lockedBuffer is what the standard log writes to in a test; the test
-// driver's goroutines may log while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // captureLog sends the standard log, which fyne.LogError writes to, to
 // a buffer for the test.
-func captureLog(t *testing.T) *lockedBuffer {
+func captureLog(t *testing.T) *syncbuf.Buffer {
 	t.Helper()
-	var buf lockedBuffer
+	var buf syncbuf.Buffer
 	log.SetOutput(&buf)
 	t.Cleanup(func() { log.SetOutput(os.Stderr) })
 	return &buf

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/passcrow/passcrow-desktop/internal/syncbuf"
 )
 
 // The connection caps over real TCP on loopback: clients are told apart
@@ -21,9 +23,9 @@ import (
 
 // startCapped serves a Server with cfg changed by mod through ServeWith
 // on 127.0.0.1, logging to the returned buffer.
-func startCapped(t *testing.T, mod func(*Config)) (*testEnv, string, *lockedBuffer) {
+func startCapped(t *testing.T, mod func(*Config)) (*testEnv, string, *syncbuf.Buffer) {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	env := newTestEnv(t, func(c *Config) {
 		c.Logger = slog.New(slog.NewTextHandler(logs, nil))
 		mod(c)

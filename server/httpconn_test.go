@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passcrow/passcrow-desktop/internal/syncbuf"
 	"github.com/passcrow/passcrow-desktop/internal/wire"
 )
 
@@ -193,7 +194,7 @@ func TestHTTPConnHandshakeFailuresLogOnce(t *testing.T) {
 	certFile, keyFile, _ := selfSignedFiles(t, "127.0.0.1")
 	conf, err := TLSFiles(certFile, keyFile, testLogger(t))
 	mustBeNil(t, err)
-	var logs lockedBuffer
+	var logs syncbuf.Buffer
 	addr := startWire(t, env.srv, ServeOptions{TLS: conf, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	for range 5 {
 		c, br := dialWire(t, addr)

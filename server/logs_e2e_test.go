@@ -16,6 +16,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/passcrow/passcrow-desktop/internal/syncbuf"
 	"github.com/passcrow/passcrow-desktop/internal/wire"
 	"github.com/passcrow/passcrow-desktop/recovery"
 	"github.com/passcrow/passcrow-desktop/server/verify"
@@ -30,7 +31,7 @@ import (
 func TestLogsHoldNoSecrets(t *testing.T) {
 	for _, format := range []string{"json", "text"} {
 		t.Run(format, func(t *testing.T) {
-			var buf lockedBuffer
+			var buf syncbuf.Buffer
 			logger, err := NewLogger(&buf, format, slog.LevelDebug)
 			mustBeNil(t, err)
 			outbox := t.TempDir()
@@ -135,7 +136,7 @@ func TestLogsHoldNoAddressFromMailServer(t *testing.T) {
 	go mta.Serve(ln)
 	t.Cleanup(func() { mta.Close() })
 
-	var buf lockedBuffer
+	var buf syncbuf.Buffer
 	logger, err := NewLogger(&buf, "text", slog.LevelDebug)
 	mustBeNil(t, err)
 	port := ln.Addr().(*net.TCPAddr).Port

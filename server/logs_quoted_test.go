@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/passcrow/passcrow-desktop/internal/syncbuf"
 )
 
 // A verifier refuses an address it cannot write (a quoted local part, a
@@ -14,7 +16,7 @@ import (
 // hashes only the part next to the '@'). Both refusals logged here, of a
 // code's address and of an owner's, must hold no word of either.
 func TestLogsHoldNoEscapedAddress(t *testing.T) {
-	var buf lockedBuffer
+	var buf syncbuf.Buffer
 	logger, err := NewLogger(&buf, "text", slog.LevelDebug)
 	mustBeNil(t, err)
 	env := newSecEnv(t, "", func(c *Config) { c.Logger = logger })

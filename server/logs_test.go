@@ -7,28 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/passcrow/passcrow-desktop/internal/syncbuf"
 )
-
-// lockedBuffer is a log destination that handlers on many goroutines
-// may write to.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // assertNoneLogged fails for each secret found in log, in any case.
 func assertNoneLogged(t *testing.T, log string, secrets ...string) {
@@ -83,7 +65,7 @@ func TestRedact(t *testing.T) {
 // of any kind, errors, groups, WithAttrs, JSON and text.
 func TestRedactingLogger(t *testing.T) {
 	for _, format := range []string{"json", "text"} {
-		var buf lockedBuffer
+		var buf syncbuf.Buffer
 		log, err := NewLogger(&buf, format, slog.LevelDebug)
 		mustBeNil(t, err)
 		secret := "bob@example.net"
@@ -106,7 +88,7 @@ func TestRedactingLogger(t *testing.T) {
 // secret, so a failed send says which server failed; nothing else is
 // let through with them.
 func TestRedactingLoggerKeepsOperatorHosts(t *testing.T) {
-	var buf lockedBuffer
+	var buf syncbuf.Buffer
 	log, err := NewLogger(&buf, "text", slog.LevelInfo, "192.0.2.25", "")
 	mustBeNil(t, err)
 	log.Error("send failed", "err", errors.New(`sending mail to "bob@example.net" via 192.0.2.25:587: dial tcp 192.0.2.25:587: connect: connection refused; also 198.51.100.7`))
@@ -115,4 +97,5 @@ func TestRedactingLoggerKeepsOperatorHosts(t *testing.T) {
 		t.Errorf("the operator's mail server was hidden:\n%s", out)
 	}
 	assertNoneLogged(t, out, "bob@example.net", "198.51.100.7")
+
 }

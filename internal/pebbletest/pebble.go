@@ -9,7 +9,6 @@
 package pebbletest
 
 import (
-	"bytes"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -17,7 +16,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -25,6 +23,7 @@ import (
 	"github.com/letsencrypt/pebble/v2/db"
 	"github.com/letsencrypt/pebble/v2/va"
 	"github.com/letsencrypt/pebble/v2/wfe"
+	"github.com/passcrow/passcrow-desktop/internal/syncbuf"
 )
 
 // CA is a running pebble.
@@ -65,7 +64,7 @@ func Start(t testing.TB, domain string, tlsPort int) *CA {
 	t.Setenv("PEBBLE_VA_ALWAYS_VALID", "")
 	t.Setenv("PEBBLE_VA_NOSLEEP", "1")
 
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	logger := log.New(logs, "pebble ", log.Lmicroseconds)
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -139,22 +138,4 @@ func newOrderPath(t testing.TB, front http.Handler) string {
 		t.Fatalf("pebbletest: the directory (HTTP %d, %q) has no newOrder: %v", rec.Code, rec.Body.String(), err)
 	}
 	return u.Path
-}
-
-// lockedBuffer collects pebble's log lines, written from its goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -3,7 +3,6 @@
 package verify_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/passcrow/passcrow-desktop/internal/mailtest"
+	"github.com/passcrow/passcrow-desktop/internal/syncbuf"
 	"github.com/passcrow/passcrow-desktop/recovery"
 	"github.com/passcrow/passcrow-desktop/server"
 	"github.com/passcrow/passcrow-desktop/server/verify"
@@ -154,7 +154,7 @@ func blockedMTA(t *testing.T) (addr string, accepted <-chan net.Conn) {
 // try is abandoned (its connection closed) and counted as dropped.
 func TestQueueBlockedMTADoesNotHoldVerificationRequest(t *testing.T) {
 	addr, accepted := blockedMTA(t)
-	var logBuf syncBuffer
+	var logBuf syncbuf.Buffer
 	q := verify.NewQueue(smtpTo(t, addr, verify.TLSNone), verify.QueueConfig{
 		AttemptTimeout: 24 * time.Hour, // only Close ends the stuck try
 		Logger:         slog.New(slog.NewTextHandler(&logBuf, nil)),
@@ -283,7 +283,7 @@ func TestQueuePermanentFailureNotRetriedRealMTA(t *testing.T) {
 	m := mailtest.Start(t)
 	m.NeedSubmission(t)
 	m.AddUser("dave", "dave-pw")
-	var logBuf syncBuffer
+	var logBuf syncbuf.Buffer
 	s := smtpTo(t, m.SubmissionAddr(), verify.TLSStartTLS)
 	s.TLSConfig = &tls.Config{RootCAs: m.CertPool()}
 	s.Username, s.Password = "dave", "wrong-pw"
@@ -306,22 +306,4 @@ func TestQueuePermanentFailureNotRetriedRealMTA(t *testing.T) {
 	if !strings.Contains(log, "could not be sent") || strings.Contains(strings.ToLower(log), "dave.secret") || strings.Contains(log, "1777777") {
 		t.Errorf("log:\n%s", log)
 	}
-}
-
-// syncBuffer is a bytes.Buffer for a logger written from workers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
