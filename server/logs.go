@@ -48,12 +48,9 @@ func NewLogger(w io.Writer, format string, level slog.Leveler, keep ...string) (
 	default:
 		return nil, fmt.Errorf("server: log format %q is neither text nor json", format)
 	}
-	r := Redacting(h).(*redactHandler)
+	r := newRedactHandler(h)
 	for _, k := range keep {
 		if k != "" {
-			if r.keep == nil {
-				r.keep = map[string]bool{}
-			}
 			r.keep[k] = true
 		}
 	}
@@ -66,9 +63,13 @@ func Redacting(h slog.Handler) slog.Handler {
 	if _, ok := h.(*redactHandler); ok {
 		return h
 	}
+	return newRedactHandler(h)
+}
+
+func newRedactHandler(h slog.Handler) *redactHandler {
 	key := make([]byte, 32)
 	rand.Read(key)
-	return &redactHandler{next: h, key: key}
+	return &redactHandler{next: h, key: key, keep: map[string]bool{}}
 }
 
 type redactHandler struct {
@@ -95,11 +96,15 @@ func (h *redactHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	for i, a := range as {
 		clean[i] = h.attr(a)
 	}
-	return &redactHandler{next: h.next.WithAttrs(clean), key: h.key}
+	c := *h
+	c.next = h.next.WithAttrs(clean)
+	return &c
 }
 
 func (h *redactHandler) WithGroup(name string) slog.Handler {
-	return &redactHandler{next: h.next.WithGroup(name), key: h.key}
+	c := *h
+	c.next = h.next.WithGroup(name)
+	return &c
 }
 
 func (h *redactHandler) attr(a slog.Attr) slog.Attr {

@@ -98,4 +98,11 @@ func TestRedactingLoggerKeepsOperatorHosts(t *testing.T) {
 	}
 	assertNoneLogged(t, out, "bob@example.net", "198.51.100.7")
 
+	// A logger with attributes or a group keeps the same hosts.
+	log.With("queue", "smtp").WithGroup("send").Error("send failed", "err", "dial tcp 192.0.2.25:587 from 198.51.100.8")
+	out = buf.String()
+	if !strings.Contains(out, "dial tcp 192.0.2.25:587 from") {
+		t.Errorf("a derived logger hid the operator's mail server:\n%s", out)
+	}
+	assertNoneLogged(t, out, "198.51.100.8")
 }
